@@ -1,0 +1,58 @@
+import { Agent as HttpAgent } from 'node:http'
+import { Agent as HttpsAgent } from 'node:https'
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb'
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb'
+import { NodeHttpHandler } from '@smithy/node-http-handler'
+
+export interface DynamoClientOptions {
+  /** e.g. http://127.0.0.1:8000 for DynamoDB Local; absent for AWS. */
+  endpoint?: string | undefined
+  region?: string | undefined
+  /** Total tries per call, first one included. */
+  maxAttempts?: number
+  connectTimeoutMs?: number
+  requestTimeoutMs?: number
+  maxSockets?: number
+}
+
+export interface DynamoClients {
+  client: DynamoDBClient
+  doc: DynamoDBDocumentClient
+  destroy(): void
+}
+
+function isLocal(endpoint: string | undefined): boolean {
+  if (endpoint === undefined) return false
+  const { hostname } = new URL(endpoint)
+  return hostname === '127.0.0.1' || hostname === 'localhost' || hostname === '::1' || hostname === '[::1]'
+}
+
+/**
+ * One client per process, built on purpose rather than on defaults:
+ * - keep-alive sockets, so a request does not pay a TCP and TLS handshake;
+ * - a short connect timeout and a request timeout well under the callers' own, so a slow
+ *   DynamoDB turns into a clean 503 instead of a hung request;
+ * - three attempts with the SDK's standard jittered back-off for throttling and 5xx.
+ * Credentials come from the default AWS chain, except for a loopback endpoint (DynamoDB Local),
+ * which accepts any key: there we use fixed local ones so the chain never probes instance metadata.
+ */
+export function createDynamoClients(options: DynamoClientOptions = {}): DynamoClients {
+  const maxSockets = options.maxSockets ?? 64
+  const local = isLocal(options.endpoint) && process.env['AWS_ACCESS_KEY_ID'] === undefined
+  const client = new DynamoDBClient({
+    ...(options.endpoint === undefined ? {} : { endpoint: options.endpoint }),
+    region: options.region ?? process.env['AWS_REGION'] ?? (local ? 'local' : 'us-east-1'),
+    maxAttempts: options.maxAttempts ?? 3,
+    ...(local ? { credentials: { accessKeyId: 'local', secretAccessKey: 'local' } } : {}),
+    requestHandler: new NodeHttpHandler({
+      connectionTimeout: options.connectTimeoutMs ?? 1000,
+      requestTimeout: options.requestTimeoutMs ?? 3000,
+      httpAgent: new HttpAgent({ keepAlive: true, maxSockets }),
+      httpsAgent: new HttpsAgent({ keepAlive: true, maxSockets }),
+    }),
+  })
+  const doc = DynamoDBDocumentClient.from(client, {
+    marshallOptions: { removeUndefinedValues: true },
+  })
+  return { client, doc, destroy: () => client.destroy() }
+}

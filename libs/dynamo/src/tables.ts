@@ -1,0 +1,103 @@
+import type { CreateTableCommandInput } from '@aws-sdk/client-dynamodb'
+
+/**
+ * The one definition of every table: create-tables, the tests and the CloudFormation template
+ * are all generated from this list, so they cannot drift apart.
+ */
+export interface TableDefinition {
+  /** Logical name; the physical name is `${prefix}${name}`. */
+  name: 'Users' | 'LoginAttempts' | 'RefreshTokens' | 'Sessions'
+  /** Which service may touch it (least-privilege IAM is generated from this). */
+  owner: 'identity' | 'token'
+  keySchema: NonNullable<CreateTableCommandInput['KeySchema']>
+  attributes: NonNullable<CreateTableCommandInput['AttributeDefinitions']>
+  globalSecondaryIndexes: NonNullable<CreateTableCommandInput['GlobalSecondaryIndexes']>
+  /** Attribute holding an epoch-seconds expiry that DynamoDB TTL deletes after. */
+  ttlAttribute?: string
+}
+
+export const EMAIL_INDEX = 'email-index'
+export const USER_SESSIONS_INDEX = 'userId-createdAt-index'
+
+export const TABLES: readonly TableDefinition[] = [
+  {
+    name: 'Users',
+    owner: 'identity',
+    // Users hold `userId`; email guard items (`userId = "email#<email>"`) share the table so a
+    // transaction can write both, and carry no `email` attribute, so they stay out of the GSI.
+    keySchema: [{ AttributeName: 'userId', KeyType: 'HASH' }],
+    attributes: [
+      { AttributeName: 'userId', AttributeType: 'S' },
+      { AttributeName: 'email', AttributeType: 'S' },
+    ],
+    globalSecondaryIndexes: [
+      {
+        IndexName: EMAIL_INDEX,
+        KeySchema: [{ AttributeName: 'email', KeyType: 'HASH' }],
+        // What login needs, and no more: the hash, the scope and the user id (the key).
+        Projection: { ProjectionType: 'INCLUDE', NonKeyAttributes: ['passwordHash', 'scope', 'createdAt'] },
+      },
+    ],
+  },
+  {
+    name: 'LoginAttempts',
+    owner: 'identity',
+    // Per-account failure counters for the login throttle, keyed by normalised email.
+    keySchema: [{ AttributeName: 'key', KeyType: 'HASH' }],
+    attributes: [{ AttributeName: 'key', AttributeType: 'S' }],
+    globalSecondaryIndexes: [],
+    ttlAttribute: 'expiresAt',
+  },
+  {
+    name: 'RefreshTokens',
+    owner: 'token',
+    keySchema: [{ AttributeName: 'tokenHash', KeyType: 'HASH' }],
+    attributes: [{ AttributeName: 'tokenHash', AttributeType: 'S' }],
+    globalSecondaryIndexes: [],
+    ttlAttribute: 'expiresAt',
+  },
+  {
+    name: 'Sessions',
+    owner: 'token',
+    keySchema: [{ AttributeName: 'sessionId', KeyType: 'HASH' }],
+    attributes: [
+      { AttributeName: 'sessionId', AttributeType: 'S' },
+      { AttributeName: 'userId', AttributeType: 'S' },
+      { AttributeName: 'createdAt', AttributeType: 'S' },
+    ],
+    globalSecondaryIndexes: [
+      {
+        IndexName: USER_SESSIONS_INDEX,
+        KeySchema: [
+          { AttributeName: 'userId', KeyType: 'HASH' },
+          { AttributeName: 'createdAt', KeyType: 'RANGE' },
+        ],
+        Projection: { ProjectionType: 'ALL' },
+      },
+    ],
+    ttlAttribute: 'expiresAt',
+  },
+]
+
+export type TableName = TableDefinition['name']
+
+export function tableDefinition(name: TableName): TableDefinition {
+  const definition = TABLES.find((table) => table.name === name)
+  if (definition === undefined) throw new Error(`unknown table ${name}`)
+  return definition
+}
+
+/** Physical table names for one environment prefix, e.g. `dev-` → `dev-Users`. */
+export function tableNames(prefix: string): Record<TableName, string> {
+  return Object.fromEntries(TABLES.map((table) => [table.name, `${prefix}${table.name}`])) as Record<TableName, string>
+}
+
+export function createTableInput(definition: TableDefinition, prefix: string): CreateTableCommandInput {
+  return {
+    TableName: `${prefix}${definition.name}`,
+    BillingMode: 'PAY_PER_REQUEST',
+    KeySchema: definition.keySchema,
+    AttributeDefinitions: definition.attributes,
+    ...(definition.globalSecondaryIndexes.length > 0 ? { GlobalSecondaryIndexes: definition.globalSecondaryIndexes } : {}),
+  }
+}
