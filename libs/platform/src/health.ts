@@ -1,0 +1,35 @@
+import { Type } from '@sinclair/typebox'
+import type { App } from './server.ts'
+
+export type ReadinessCheck = () => Promise<void>
+
+const HealthSchema = Type.Object({
+  status: Type.Union([Type.Literal('ok'), Type.Literal('unavailable')]),
+  checks: Type.Optional(Type.Record(Type.String(), Type.String())),
+})
+
+/**
+ * `/health/live`: the process runs. `/health/ready`: every dependency this instance needs
+ * answers (each check bounded by a timeout), so a load balancer sends it traffic. Failing checks
+ * are named but never described: their errors go to the log.
+ */
+export function registerHealthRoutes(app: App, checks: Record<string, ReadinessCheck>, timeoutMs = 2000): void {
+  app.get('/health/live', { schema: { hide: true, response: { 200: HealthSchema } } }, async () => ({ status: 'ok' as const }))
+  app.get('/health/ready', { schema: { hide: true, response: { 200: HealthSchema, 503: HealthSchema } } }, async (request, reply) => {
+    const results: Record<string, string> = {}
+    await Promise.all(Object.entries(checks).map(async ([name, check]) => {
+      try {
+        await Promise.race([
+          check(),
+          new Promise((_, reject) => setTimeout(() => reject(new Error(`timed out after ${timeoutMs} ms`)), timeoutMs).unref()),
+        ])
+        results[name] = 'ok'
+      } catch (error) {
+        request.log.warn({ check: name, err: error }, 'readiness check failed')
+        results[name] = 'unavailable'
+      }
+    }))
+    const ready = Object.values(results).every((result) => result === 'ok')
+    return reply.code(ready ? 200 : 503).send({ status: ready ? 'ok' : 'unavailable', checks: results })
+  })
+}

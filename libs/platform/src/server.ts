@@ -1,0 +1,57 @@
+import Fastify, {
+  LogController,
+  type FastifyBaseLogger,
+  type FastifyInstance,
+  type FastifyServerOptions,
+  type RawReplyDefaultExpression,
+  type RawRequestDefaultExpression,
+  type RawServerDefault,
+} from 'fastify'
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
+import type { Logger } from 'pino'
+import { ErrorResponseSchema } from '@gatehouse/schemas'
+import { installErrorHandling } from './error-handler.ts'
+import { loggerOptions } from './logger.ts'
+import { REQUEST_ID_HEADER, requestIdFrom } from './request-id.ts'
+
+export interface ServerOptions {
+  service: string
+  logLevel: string
+  bodyLimit: number
+  /** Tests may pass their own pino instance (e.g. writing to a buffer to assert on log lines). */
+  logger?: Logger
+  /** Trust X-Forwarded-For from this many proxy hops (the gateway behind a load balancer). */
+  trustProxy?: FastifyServerOptions['trustProxy']
+}
+
+export type App = FastifyInstance<
+  RawServerDefault,
+  RawRequestDefaultExpression,
+  RawReplyDefaultExpression,
+  FastifyBaseLogger,
+  TypeBoxTypeProvider
+>
+
+/**
+ * The Fastify base every service starts from: strict validation (unknown fields and wrong types
+ * are errors, never silently dropped or coerced), a request id on every log line and response,
+ * redacting logs, the shared error shape, and a small body limit.
+ */
+export function createServer(options: ServerOptions): App {
+  const app = Fastify({
+    ...(options.logger === undefined ? { logger: loggerOptions(options.logLevel, options.service) } : { loggerInstance: options.logger as FastifyBaseLogger }),
+    bodyLimit: options.bodyLimit,
+    genReqId: requestIdFrom,
+    logController: new LogController({ requestIdLogLabel: 'requestId' }),
+    trustProxy: options.trustProxy ?? false,
+    return503OnClosing: true,
+    forceCloseConnections: 'idle',
+    ajv: { customOptions: { removeAdditional: false, coerceTypes: false, useDefaults: true, allErrors: false } },
+  } as FastifyServerOptions).withTypeProvider<TypeBoxTypeProvider>()
+  app.addSchema(ErrorResponseSchema)
+  app.addHook('onRequest', async (request, reply) => {
+    reply.header(REQUEST_ID_HEADER, request.id)
+  })
+  installErrorHandling(app)
+  return app
+}

@@ -1,0 +1,59 @@
+import { createHash, timingSafeEqual } from 'node:crypto'
+import type { FastifyRequest } from 'fastify'
+import { ErrorCodes } from '@gatehouse/schemas'
+import { AppError } from './app-error.ts'
+
+export const SERVICE_REALM = 'gatehouse-internal'
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** The internal client that authenticated this request (service authentication). */
+    serviceClient?: string
+  }
+}
+
+const digest = (value: string): Buffer => createHash('sha256').update(value, 'utf8').digest()
+
+function unauthenticated(message: string): AppError {
+  return new AppError(401, ErrorCodes.INVALID_CLIENT, message, {
+    headers: { 'www-authenticate': `Basic realm="${SERVICE_REALM}", charset="UTF-8"` },
+  })
+}
+
+/**
+ * HTTP Basic client authentication for internal APIs (RFC 7617; as RFC 7662 §2.1 allows for
+ * introspection). Secrets are compared as SHA-256 digests with timingSafeEqual, so neither the
+ * content nor the length of a secret leaks through timing; an unknown client id is compared
+ * against a dummy so it costs the same.
+ */
+export function createServiceAuth(clients: ReadonlyMap<string, string>) {
+  const digests = new Map([...clients].map(([id, secret]) => [id, digest(secret)]))
+  const dummy = digest('unknown-client-dummy-secret')
+
+  return async function authenticateService(request: FastifyRequest): Promise<void> {
+    const header = request.headers.authorization
+    if (header === undefined || !/^basic /i.test(header)) throw unauthenticated('Client authentication required')
+    const decoded = Buffer.from(header.slice(6).trim(), 'base64').toString('utf8')
+    const colon = decoded.indexOf(':')
+    if (colon <= 0) throw unauthenticated('Malformed client credentials')
+    // RFC 6749 §2.3.1: client id and secret are form-urlencoded before Basic encoding.
+    let id: string
+    let secret: string
+    try {
+      id = decodeURIComponent(decoded.slice(0, colon).replace(/\+/g, ' '))
+      secret = decodeURIComponent(decoded.slice(colon + 1).replace(/\+/g, ' '))
+    } catch {
+      throw unauthenticated('Malformed client credentials')
+    }
+    const expected = digests.get(id)
+    const matches = timingSafeEqual(expected ?? dummy, digest(secret))
+    if (expected === undefined || !matches) throw unauthenticated('Invalid client credentials')
+    request.serviceClient = id
+  }
+}
+
+/** The Authorization header a service client sends. */
+export function basicAuthorization(clientId: string, secret: string): string {
+  const encode = (value: string): string => encodeURIComponent(value)
+  return `Basic ${Buffer.from(`${encode(clientId)}:${encode(secret)}`).toString('base64')}`
+}

@@ -1,0 +1,47 @@
+import { Type } from '@sinclair/typebox'
+
+/**
+ * Pieces every service's configuration schema is built from. Keys are the environment variable
+ * names themselves, so a validation error names exactly the variable to fix.
+ */
+export const LogLevelSchema = Type.Union(
+  ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].map((level) => Type.Literal(level)),
+  { default: 'info' },
+)
+
+export const PortSchema = (defaultPort: number) => Type.Integer({ minimum: 0, maximum: 65535, default: defaultPort })
+
+/** Common to every service. */
+export const BaseConfig = {
+  LOG_LEVEL: LogLevelSchema,
+  /** Largest request body accepted, in bytes; anything bigger gets 413 before it is parsed. */
+  BODY_LIMIT: Type.Integer({ minimum: 256, maximum: 1_048_576, default: 8192 }),
+  /** Graceful shutdown: how long in-flight requests get after SIGTERM. */
+  SHUTDOWN_GRACE_MS: Type.Integer({ minimum: 0, default: 10_000 }),
+}
+
+/** DynamoDB access for the services that own tables. */
+export const DynamoConfig = {
+  DYNAMODB_ENDPOINT: Type.Optional(Type.String({ format: 'uri', description: 'Unset for AWS; DynamoDB Local URL otherwise' })),
+  AWS_REGION: Type.Optional(Type.String({ minLength: 1 })),
+  TABLE_PREFIX: Type.String({ default: 'gatehouse-', pattern: '^[A-Za-z0-9_.-]*$', maxLength: 200 }),
+}
+
+/**
+ * Service clients allowed to call an internal API: `id:secret` pairs separated by commas.
+ * Secrets shorter than 16 characters are refused.
+ */
+export const ServiceClientsSchema = Type.String({
+  pattern: '^[A-Za-z0-9_.-]+:[^,:\\s]{16,}(,[A-Za-z0-9_.-]+:[^,:\\s]{16,})*$',
+  description: 'Comma-separated client_id:secret pairs (secrets at least 16 characters)',
+})
+
+/** Parses a value that passed `ServiceClientsSchema` into id → secret. */
+export function parseServiceClients(value: string): Map<string, string> {
+  const clients = new Map<string, string>()
+  for (const pair of value.split(',')) {
+    const at = pair.indexOf(':')
+    clients.set(pair.slice(0, at), pair.slice(at + 1))
+  }
+  return clients
+}

@@ -1,0 +1,3 @@
+export * from './primitives.ts'
+export * from './errors.ts'
+export * from './config.ts'
