@@ -5,4 +5,5 @@ export { javaMajorVersion, JAVA_HELP } from './java.ts'
 export { freePort, portInUse } from './free-port.ts'
 export { waitForDynamo } from './wait-ready.ts'
 export type { RunningDynamo } from './types.ts'
-export { useTestDynamo, type TestDynamo } from './test-tables.ts'
+// Test helpers live with the tables; re-exported here for tests that already import the provider.
+export { useTestDynamo, type TestDynamo } from '@gatehouse/dynamo'

@@ -1,6 +1,6 @@
 import t from 'tap'
 import { execFileSync } from 'node:child_process'
-import { provideDynamo, startEmbedded, waitForDynamo, javaMajorVersion, portInUse } from '@gatehouse/dynamo-local'
+import { provideDynamo, startEmbedded, waitForDynamo, javaMajorVersion, portInUse } from '../src/index.ts'
 
 t.test('an explicit DYNAMODB_ENDPOINT wins and is never stopped by us', async (t) => {
   const running = await provideDynamo({ env: { DYNAMODB_ENDPOINT: 'http://127.0.0.1:1' } })

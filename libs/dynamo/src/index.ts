@@ -10,3 +10,4 @@ export {
   type TableName,
 } from './tables.ts'
 export { createTables, describeTable, type CreateTablesResult } from './create-tables.ts'
+export { useTestDynamo, type TestDynamo } from './testing.ts'

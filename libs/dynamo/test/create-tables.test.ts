@@ -1,6 +1,5 @@
 import t from 'tap'
-import { useTestDynamo } from '@gatehouse/dynamo-local'
-import { EMAIL_INDEX, TABLES, USER_SESSIONS_INDEX, createTables, describeTable } from '@gatehouse/dynamo'
+import { EMAIL_INDEX, TABLES, USER_SESSIONS_INDEX, createTables, describeTable, useTestDynamo } from '../src/index.ts'
 
 t.test('create-tables is idempotent: a second run creates nothing and fails on nothing', async (t) => {
   const dynamo = await useTestDynamo(t, 'ct')

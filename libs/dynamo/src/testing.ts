@@ -1,5 +1,7 @@
 import { randomBytes } from 'node:crypto'
-import { createDynamoClients, createTables, tableNames, type DynamoClients, type TableName } from '@gatehouse/dynamo'
+import { createDynamoClients, type DynamoClients } from './client.ts'
+import { createTables } from './create-tables.ts'
+import { tableNames, type TableName } from './tables.ts'
 
 export interface TestDynamo extends DynamoClients {
   endpoint: string

@@ -1,0 +1,57 @@
+/**
+ * `nx build <app>`: one self-contained ESM bundle per entry point (the container's `main` and the
+ * Lambda `lambda` handler), with only the native bcrypt addon left outside, so an image or a
+ * Lambda package needs `bcrypt` and nothing else from npm.
+ *
+ * Usage: node tools/build/bundle.ts apps/<name>
+ */
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs'
+import { basename, join, relative } from 'node:path'
+import { build } from 'esbuild'
+
+const root = join(import.meta.dirname, '..', '..')
+export const EXTERNAL = ['bcrypt']
+
+export async function bundleApp(projectRoot: string): Promise<Record<string, number>> {
+  const name = basename(projectRoot)
+  const outdir = join(root, 'dist', projectRoot)
+  mkdirSync(outdir, { recursive: true })
+  const entries = ['main', 'lambda'].filter((entry) => existsSync(join(root, projectRoot, 'src', `${entry}.ts`)))
+  const result = await build({
+    entryPoints: Object.fromEntries(entries.map((entry) => [entry, join(root, projectRoot, 'src', `${entry}.ts`)])),
+    outdir,
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    target: 'node24',
+    outExtension: { '.js': '.mjs' },
+    external: EXTERNAL,
+    sourcemap: 'linked',
+    minify: true,
+    keepNames: true,
+    legalComments: 'linked',
+    metafile: true,
+    logLevel: 'warning',
+    // CommonJS dependencies inside an ESM bundle still call require() and read __dirname.
+    banner: {
+      js: "import { createRequire as __cr } from 'node:module'; import { fileURLToPath as __fu } from 'node:url'; import { dirname as __dn } from 'node:path'; const require = __cr(import.meta.url); const __filename = __fu(import.meta.url); const __dirname = __dn(__filename);",
+    },
+  })
+  const sizes: Record<string, number> = {}
+  for (const [file, output] of Object.entries(result.metafile.outputs)) {
+    if (file.endsWith('.mjs')) sizes[relative(root, file)] = output.bytes
+  }
+  writeFileSync(join(outdir, 'package.json'), `${JSON.stringify({ name: `@gatehouse/${name}-dist`, private: true, type: 'module', dependencies: { bcrypt: '6.0.0' } }, null, 2)}\n`)
+  writeFileSync(join(outdir, 'sizes.json'), `${JSON.stringify(sizes, null, 2)}\n`)
+  return sizes
+}
+
+if (import.meta.main) {
+  const projectRoot = process.argv[2]
+  if (projectRoot === undefined) {
+    process.stderr.write('usage: node tools/build/bundle.ts apps/<name>\n')
+    process.exit(2)
+  }
+  const sizes = await bundleApp(projectRoot)
+  for (const [file, bytes] of Object.entries(sizes)) process.stdout.write(`${file}  ${(bytes / 1024).toFixed(1)} KiB\n`)
+}

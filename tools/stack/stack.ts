@@ -1,0 +1,129 @@
+import { randomBytes } from 'node:crypto'
+import { portInUse, freePort } from '@gatehouse/dynamo-local'
+import { generateSigningKey, type KeySet } from '@gatehouse/crypto'
+import { startServiceProcess, type ServiceName, type ServiceProcess } from './service-process.ts'
+
+export interface ClientCredentials {
+  id: string
+  secret: string
+}
+
+export interface StackSecrets {
+  /** What the gateway presents to identity and token. */
+  gateway: ClientCredentials
+  /** An introspection-only client, as another resource server would hold. */
+  introspection: ClientCredentials
+}
+
+export interface StackOptions {
+  dynamoEndpoint: string
+  tablePrefix: string
+  /** Fixed ports (npm start); free ones are chosen when absent (tests, benchmark). */
+  ports?: Partial<Record<ServiceName, number>>
+  secrets?: StackSecrets
+  /** A private key set; a fresh RS256 key when absent. */
+  signingKeys?: KeySet
+  bcryptCost?: number
+  logLevel?: string
+  /** Extra configuration per service (e.g. REFRESH_GRACE_SEC for an end-to-end test). */
+  env?: Partial<Record<ServiceName, Record<string, string>>>
+  fromDist?: boolean
+  log?: (line: string) => void
+  /** Bind the gateway on all interfaces (npm start) or loopback only (tests). */
+  gatewayHost?: string
+}
+
+export interface Stack {
+  urls: Record<ServiceName, string>
+  secrets: StackSecrets
+  services: Record<ServiceName, ServiceProcess>
+  /** Stops one service (e.g. to test the gateway's 503) and starts it again on the same port. */
+  stopService(name: ServiceName, signal?: NodeJS.Signals): Promise<void>
+  startService(name: ServiceName): Promise<void>
+  stop(): Promise<void>
+}
+
+export function newSecrets(): StackSecrets {
+  const secret = (): string => randomBytes(24).toString('base64url')
+  return { gateway: { id: 'gateway', secret: secret() }, introspection: { id: 'resource-server', secret: secret() } }
+}
+
+/**
+ * The three services as separate processes, each given only its own configuration, exactly as
+ * their containers would be. Used by `npm start`, the end-to-end tests and the benchmark.
+ */
+export async function startStack(options: StackOptions): Promise<Stack> {
+  const secrets = options.secrets ?? newSecrets()
+  const signingKeys = options.signingKeys ?? { keys: [generateSigningKey('RS256')] }
+  const ports = {} as Record<ServiceName, number>
+  for (const name of ['identity', 'token', 'gateway'] as const) {
+    const fixed = options.ports?.[name]
+    if (fixed !== undefined && (await portInUse(fixed))) {
+      throw new Error(`port ${fixed} (${name}) is already in use: stop what holds it, or choose other ports`)
+    }
+    ports[name] = fixed ?? (await freePort())
+  }
+  const urls = {
+    identity: `http://127.0.0.1:${ports.identity}`,
+    token: `http://127.0.0.1:${ports.token}`,
+    gateway: `http://127.0.0.1:${ports.gateway}`,
+  }
+  const common = { LOG_LEVEL: options.logLevel ?? 'info', HOST: '127.0.0.1' }
+  const dynamo = { DYNAMODB_ENDPOINT: options.dynamoEndpoint, TABLE_PREFIX: options.tablePrefix }
+  const gatewayClient = `${secrets.gateway.id}:${secrets.gateway.secret}`
+  const envs: Record<ServiceName, Record<string, string>> = {
+    identity: {
+      ...common,
+      ...dynamo,
+      SERVICE_CLIENTS: gatewayClient,
+      BCRYPT_COST: String(options.bcryptCost ?? 12),
+      ...options.env?.identity,
+    },
+    token: {
+      ...common,
+      ...dynamo,
+      SERVICE_CLIENTS: gatewayClient,
+      INTROSPECTION_CLIENTS: `${secrets.introspection.id}:${secrets.introspection.secret}`,
+      SIGNING_KEYS: JSON.stringify(signingKeys),
+      JWT_ISSUER: urls.gateway,
+      ...options.env?.token,
+    },
+    gateway: {
+      ...common,
+      HOST: options.gatewayHost ?? '127.0.0.1',
+      IDENTITY_URL: urls.identity,
+      TOKEN_URL: urls.token,
+      INTERNAL_CLIENT_ID: secrets.gateway.id,
+      INTERNAL_CLIENT_SECRET: secrets.gateway.secret,
+      ...options.env?.gateway,
+    },
+  }
+  const services = {} as Record<ServiceName, ServiceProcess>
+  const start = async (name: ServiceName): Promise<void> => {
+    services[name] = await startServiceProcess({
+      name,
+      env: envs[name],
+      port: ports[name],
+      ...(options.fromDist === undefined ? {} : { fromDist: options.fromDist }),
+      ...(options.log === undefined ? {} : { log: options.log }),
+    })
+  }
+  const stop = async (): Promise<void> => {
+    await Promise.all(Object.values(services).map((service) => service.stop()))
+  }
+  try {
+    await Promise.all([start('identity'), start('token')])
+    await start('gateway')
+  } catch (error) {
+    await stop()
+    throw error
+  }
+  return {
+    urls,
+    secrets,
+    services,
+    stop,
+    startService: start,
+    stopService: async (name, signal) => services[name].stop(signal),
+  }
+}
