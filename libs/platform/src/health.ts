@@ -19,10 +19,7 @@ export function registerHealthRoutes(app: App, checks: Record<string, ReadinessC
     const results: Record<string, string> = {}
     await Promise.all(Object.entries(checks).map(async ([name, check]) => {
       try {
-        await Promise.race([
-          check(),
-          new Promise((_, reject) => setTimeout(() => reject(new Error(`timed out after ${timeoutMs} ms`)), timeoutMs).unref()),
-        ])
+        await withTimeout(check(), timeoutMs)
         results[name] = 'ok'
       } catch (error) {
         request.log.warn({ check: name, err: error }, 'readiness check failed')
@@ -32,4 +29,18 @@ export function registerHealthRoutes(app: App, checks: Record<string, ReadinessC
     const ready = Object.values(results).every((result) => result === 'ok')
     return reply.code(ready ? 200 : 503).send({ status: ready ? 'ok' : 'unavailable', checks: results })
   })
+}
+
+async function withTimeout(promise: Promise<void>, timeoutMs: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined
+  try {
+    await Promise.race([
+      promise,
+      new Promise((_, reject) => {
+        timer = setTimeout(() => reject(new Error(`timed out after ${timeoutMs} ms`)), timeoutMs)
+      }),
+    ])
+  } finally {
+    clearTimeout(timer)
+  }
 }

@@ -48,6 +48,9 @@ export function createServer(options: ServerOptions): App {
     forceCloseConnections: 'idle',
     ajv: { customOptions: { removeAdditional: false, coerceTypes: false, useDefaults: true, allErrors: false } },
   } as FastifyServerOptions).withTypeProvider<TypeBoxTypeProvider>()
+  // JSON only: text/plain is a CORS "simple" type that a cross-site page can send without a
+  // preflight, so accepting it would reopen the CSRF door the gateway's JSON-only rule closes.
+  app.removeContentTypeParser('text/plain')
   app.addSchema(ErrorResponseSchema)
   app.addHook('onRequest', async (request, reply) => {
     reply.header(REQUEST_ID_HEADER, request.id)
