@@ -1,0 +1,23 @@
+// The one error list of @gatehouse/crypto. Input that comes from the network never throws
+// (verifyJwt, openWithToken and verify return a result); these errors are for calls that
+// are bugs or bad configuration and should stop the request or the process.
+
+export class PasswordTooLongError extends Error {
+  readonly code = 'PASSWORD_TOO_LONG';
+  readonly maxBytes: number;
+
+  constructor(maxBytes: number) {
+    super(`password longer than ${maxBytes} UTF-8 bytes`);
+    this.name = 'PasswordTooLongError';
+    this.maxBytes = maxBytes;
+  }
+}
+
+export class InvalidKeySetError extends Error {
+  readonly code = 'INVALID_KEY_SET';
+
+  constructor(message: string) {
+    super(`invalid signing key set: ${message}`);
+    this.name = 'InvalidKeySetError';
+  }
+}

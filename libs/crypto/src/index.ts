@@ -1,0 +1,17 @@
+export { InvalidKeySetError, PasswordTooLongError } from './errors.ts';
+export { PASSWORD_MAX_BYTES, passwordByteLength } from './password-length.ts';
+export { createPasswordHasher } from './password-hasher.ts';
+export type { BcryptImpl, PasswordHasher, PasswordHasherOptions } from './password-hasher.ts';
+export { generateOpaqueToken, hashToken } from './opaque-token.ts';
+export { constantTimeEqual } from './constant-time-equal.ts';
+export { openWithToken, sealWithToken } from './seal.ts';
+export { jwkThumbprint, KEY_STATUSES, SIGNING_ALGS } from './jwk.ts';
+export type { KeySet, KeyStatus, PrivateJwk, PublicJwk, SigningAlg } from './jwk.ts';
+export { generateSigningKey } from './signing-key.ts';
+export { createKeyRing } from './key-ring.ts';
+export type { KeyRing, KeyRingOptions } from './key-ring.ts';
+export { signJwt } from './jwt-sign.ts';
+export type { SignJwtHeader } from './jwt-sign.ts';
+export { DEFAULT_MAX_TOKEN_LENGTH, verifyJwt } from './jwt-verify.ts';
+export type { JwtFailureReason, VerifyJwtOptions, VerifyJwtResult } from './jwt-verify.ts';
+export type { JwtClaims, JwtHeader, SigningKey, VerificationKey, VerifiedJwtPayload } from './jwt-types.ts';

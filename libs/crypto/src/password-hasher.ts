@@ -1,0 +1,79 @@
+import { randomBytes } from 'node:crypto';
+import bcrypt from 'bcrypt';
+import { PasswordTooLongError } from './errors.ts';
+import { PASSWORD_MAX_BYTES, isPasswordTooLong } from './password-length.ts';
+
+/** The subset of the bcrypt package we call; injectable so tests can count compares. */
+export interface BcryptImpl {
+  hash(data: string, rounds: number): Promise<string>;
+  compare(data: string, encrypted: string): Promise<boolean>;
+  getRounds(encrypted: string): number;
+}
+
+export interface PasswordHasherOptions {
+  /** bcrypt cost factor (log2 of rounds); OWASP suggests at least 10. */
+  cost?: number;
+  impl?: BcryptImpl;
+}
+
+export interface PasswordHasher {
+  readonly cost: number;
+  /** Throws PasswordTooLongError above PASSWORD_MAX_BYTES. */
+  hash(password: string): Promise<string>;
+  verify(password: string, hash: string): Promise<boolean>;
+  /** Pays one real compare and returns false: for accounts that do not exist. */
+  verifyDummy(password: string): Promise<false>;
+  needsRehash(hash: string): boolean;
+}
+
+const DEFAULT_COST = 12;
+const MIN_COST = 4;
+const MAX_COST = 31;
+
+export function createPasswordHasher(options: PasswordHasherOptions = {}): PasswordHasher {
+  const cost = options.cost ?? DEFAULT_COST;
+  const impl: BcryptImpl = options.impl ?? bcrypt;
+  if (!Number.isInteger(cost) || cost < MIN_COST || cost > MAX_COST) {
+    throw new RangeError(`bcrypt cost must be an integer in [${MIN_COST}, ${MAX_COST}], got ${cost}`);
+  }
+
+  // Made once, lazily, at the configured cost: an unknown email must cost exactly what a
+  // wrong password costs, or response times reveal which accounts exist.
+  let dummyHash: Promise<string> | undefined;
+  const getDummyHash = (): Promise<string> => {
+    dummyHash ??= impl.hash(randomBytes(32).toString('base64url'), cost);
+    return dummyHash;
+  };
+
+  return {
+    cost,
+
+    async hash(password) {
+      if (isPasswordTooLong(password)) throw new PasswordTooLongError(PASSWORD_MAX_BYTES);
+      return impl.hash(password, cost);
+    },
+
+    async verify(password, hash) {
+      // bcrypt would compare only the first 72 bytes and could say yes; still pay the
+      // compare so an over-long guess costs the same as any other wrong password.
+      if (isPasswordTooLong(password)) {
+        await impl.compare(password, hash);
+        return false;
+      }
+      return impl.compare(password, hash);
+    },
+
+    async verifyDummy(password) {
+      await impl.compare(password, await getDummyHash());
+      return false;
+    },
+
+    needsRehash(hash) {
+      try {
+        return impl.getRounds(hash) < cost;
+      } catch {
+        return true;
+      }
+    },
+  };
+}
