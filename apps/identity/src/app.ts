@@ -1,11 +1,27 @@
-import { createDynamoClients, tableNames } from '@gatehouse/dynamo'
-import { createServer, registerHealthRoutes, type App } from '@gatehouse/platform'
 import { DescribeTableCommand } from '@aws-sdk/client-dynamodb'
+import { createPasswordHasher, type BcryptImpl, type PasswordHasher } from '@gatehouse/crypto'
+import { createDynamoClients, tableNames } from '@gatehouse/dynamo'
+import { createServer, createServiceAuth, registerHealthRoutes, type App } from '@gatehouse/platform'
+import { parseServiceClients } from '@gatehouse/schemas'
 import type { Logger } from 'pino'
 import type { IdentityConfig } from './config.ts'
+import { createLoginAttemptsRepository } from './repositories/login-attempts-repository.ts'
+import { createUsersRepository } from './repositories/users-repository.ts'
+import { loadCommonPasswords } from './services/common-passwords.ts'
+import { createLoginThrottle } from './services/login-throttle.ts'
+import { createPasswordPolicy } from './services/password-policy.ts'
+import { createUserService } from './services/user-service.ts'
+import { registerCredentialRoutes } from './routes/credentials.ts'
+import { registerUserRoutes } from './routes/users.ts'
 
 export interface BuildOptions {
   logger?: Logger
+  /** Epoch milliseconds; tests move time to walk through lock windows. */
+  now?: () => number
+  /** A bcrypt implementation for the configured cost (tests count compares). */
+  bcrypt?: BcryptImpl
+  /** A whole hasher, overriding BCRYPT_COST and `bcrypt`. */
+  hasher?: PasswordHasher
 }
 
 /** Builds the identity service; never listens (main.ts does, tests inject). */
@@ -19,11 +35,43 @@ export async function buildApp(config: IdentityConfig, options: BuildOptions = {
   const dynamo = createDynamoClients({ endpoint: config.DYNAMODB_ENDPOINT, region: config.AWS_REGION })
   app.addHook('onClose', async () => dynamo.destroy())
   const tables = tableNames(config.TABLE_PREFIX)
+  const now = options.now ?? Date.now
+
+  const hasher = options.hasher ?? createPasswordHasher({ cost: config.BCRYPT_COST, ...(options.bcrypt === undefined ? {} : { impl: options.bcrypt }) })
+  // The dummy hash for unknown emails is made now, not on the first unknown email, whose answer
+  // would otherwise take one extra hash and stand out.
+  app.addHook('onReady', async () => {
+    await hasher.verifyDummy('warm-up')
+  })
+
+  const service = createUserService({
+    users: createUsersRepository(dynamo.doc, tables.Users),
+    hasher,
+    policy: createPasswordPolicy(loadCommonPasswords()),
+    throttle: createLoginThrottle({
+      attempts: createLoginAttemptsRepository(dynamo.doc, tables.LoginAttempts),
+      now,
+      maxFailures: config.LOGIN_MAX_FAILURES,
+      lockBaseSeconds: config.LOGIN_LOCK_BASE_SECONDS,
+      lockMaxSeconds: config.LOGIN_LOCK_MAX_SECONDS,
+      ttlSeconds: config.LOGIN_ATTEMPTS_TTL_SECONDS,
+    }),
+    defaultScope: config.DEFAULT_SCOPE,
+    now,
+  })
 
   registerHealthRoutes(app, {
     dynamodb: async () => {
       await dynamo.client.send(new DescribeTableCommand({ TableName: tables.Users }))
     },
+  })
+  // Every /v1 route is internal: only callers holding service credentials get past onRequest,
+  // before any body is read.
+  const authenticate = createServiceAuth(parseServiceClients(config.SERVICE_CLIENTS))
+  await app.register(async (internal) => {
+    internal.addHook('onRequest', authenticate)
+    registerUserRoutes(internal, service)
+    registerCredentialRoutes(internal, service)
   })
   return app
 }

@@ -1,5 +1,5 @@
 import { Type, type Static } from '@sinclair/typebox'
-import { BaseConfig, DynamoConfig, PortSchema, ServiceClientsSchema } from '@gatehouse/schemas'
+import { BaseConfig, DynamoConfig, PortSchema, ScopeSchema, ServiceClientsSchema } from '@gatehouse/schemas'
 
 export const IdentityConfigSchema = Type.Object({
   ...BaseConfig,
@@ -10,5 +10,15 @@ export const IdentityConfigSchema = Type.Object({
   SERVICE_CLIENTS: ServiceClientsSchema,
   /** bcrypt work factor: 12 in production (about 250 ms a hash on one core); tests use 4. */
   BCRYPT_COST: Type.Integer({ minimum: 4, maximum: 15, default: 12 }),
+  /** Scope every new user is given; verify-credentials returns it for the token service. */
+  DEFAULT_SCOPE: { ...ScopeSchema, default: 'openid profile' },
+  /** Consecutive failed logins allowed before the account's login is throttled. */
+  LOGIN_MAX_FAILURES: Type.Integer({ minimum: 1, maximum: 100, default: 5 }),
+  /** First lock window in seconds; each further failure doubles it. */
+  LOGIN_LOCK_BASE_SECONDS: Type.Integer({ minimum: 1, maximum: 3600, default: 1 }),
+  /** Longest lock window in seconds: the lock is never permanent (15 minutes). */
+  LOGIN_LOCK_MAX_SECONDS: Type.Integer({ minimum: 1, maximum: 86_400, default: 900 }),
+  /** How long a failure count is remembered after the last attempt (DynamoDB TTL cleans up). */
+  LOGIN_ATTEMPTS_TTL_SECONDS: Type.Integer({ minimum: 60, maximum: 2_592_000, default: 86_400 }),
 })
 export type IdentityConfig = Static<typeof IdentityConfigSchema>

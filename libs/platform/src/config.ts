@@ -1,5 +1,9 @@
 import type { TObject, Static } from '@sinclair/typebox'
+import { FormatRegistry } from '@sinclair/typebox'
 import { Value } from '@sinclair/typebox/value'
+
+// TypeBox's Value checker knows no string formats until they are registered; config uses `uri`.
+if (!FormatRegistry.Has('uri')) FormatRegistry.Set('uri', (value) => URL.canParse(value) && /^[a-z][a-z0-9+.-]*:/i.test(value))
 
 export class ConfigError extends Error {
   readonly problems: string[]

@@ -1,3 +1,5 @@
 export * from './primitives.ts'
 export * from './errors.ts'
 export * from './config.ts'
+export * from './identity-api.ts'
+export * from './token-api.ts'

@@ -1,0 +1,47 @@
+import { DeleteCommand, GetCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb'
+
+/**
+ * One account's login attempt counter. Times are epoch milliseconds except `expiresAt`, which is
+ * epoch seconds for DynamoDB TTL.
+ */
+export interface AttemptRecord {
+  attempts: number
+  lockedUntil?: number
+  expiresAt: number
+}
+
+/**
+ * Per-account login attempt counters in the LoginAttempts table, shared by every identity
+ * instance. Writes are compare-and-set on the count, so two concurrent attempts can never both
+ * be counted as the same one.
+ */
+export function createLoginAttemptsRepository(doc: DynamoDBDocumentClient, tableName: string) {
+  return {
+    async get(key: string): Promise<AttemptRecord | undefined> {
+      const { Item } = await doc.send(new GetCommand({ TableName: tableName, Key: { key }, ConsistentRead: true }))
+      return Item === undefined ? undefined : (Item as AttemptRecord)
+    },
+
+    /** Writes `next` only if the stored count is still `previous` (0: no item). False otherwise. */
+    async compareAndSet(key: string, previous: number, next: AttemptRecord): Promise<boolean> {
+      try {
+        await doc.send(new PutCommand({
+          TableName: tableName,
+          Item: { key, ...next },
+          ConditionExpression: previous === 0 ? 'attribute_not_exists(#key)' : 'attempts = :previous',
+          ...(previous === 0 ? { ExpressionAttributeNames: { '#key': 'key' } } : { ExpressionAttributeValues: { ':previous': previous } }),
+        }))
+        return true
+      } catch (error) {
+        if ((error as Error).name === 'ConditionalCheckFailedException') return false
+        throw error
+      }
+    },
+
+    async reset(key: string): Promise<void> {
+      await doc.send(new DeleteCommand({ TableName: tableName, Key: { key } }))
+    },
+  }
+}
+
+export type LoginAttemptsRepository = ReturnType<typeof createLoginAttemptsRepository>

@@ -1,0 +1,103 @@
+import { TransactionCanceledException } from '@aws-sdk/client-dynamodb'
+import { GetCommand, QueryCommand, TransactWriteCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb'
+import { EMAIL_INDEX } from '@gatehouse/dynamo'
+
+/** A user item in the Users table. */
+export interface UserRecord {
+  userId: string
+  email: string
+  passwordHash: string
+  scope: string
+  createdAt: string
+  updatedAt: string
+}
+
+/** What login needs, as the email GSI projects it. */
+export type LoginRecord = Pick<UserRecord, 'userId' | 'passwordHash' | 'scope'>
+
+export type CreateResult = 'created' | 'email-taken' | 'conflict'
+
+/**
+ * The email guard item shares the Users table (so one transaction writes both) and has no `email`
+ * attribute, so it never appears in the email GSI.
+ */
+export const guardKey = (email: string): string => `email#${email}`
+
+export function createUsersRepository(doc: DynamoDBDocumentClient, tableName: string) {
+  return {
+    /**
+     * Writes the user and its email guard in one transaction: a second user with the same email
+     * fails atomically, which a GSI (eventually consistent) could never guarantee.
+     */
+    async create(user: UserRecord): Promise<CreateResult> {
+      try {
+        await doc.send(new TransactWriteCommand({
+          TransactItems: [
+            { Put: { TableName: tableName, Item: user, ConditionExpression: 'attribute_not_exists(userId)' } },
+            {
+              Put: {
+                TableName: tableName,
+                Item: { userId: guardKey(user.email), ownerId: user.userId, createdAt: user.createdAt },
+                ConditionExpression: 'attribute_not_exists(userId)',
+              },
+            },
+          ],
+        }))
+        return 'created'
+      } catch (error) {
+        if (!(error instanceof TransactionCanceledException)) throw error
+        const reasons = error.CancellationReasons ?? []
+        if (reasons[1]?.Code === 'ConditionalCheckFailed') return 'email-taken'
+        if (reasons.some((reason) => reason.Code === 'TransactionConflict')) return 'conflict'
+        throw error
+      }
+    },
+
+    /** Consistent read of the guard: is this (normalised) email registered? */
+    async emailOwner(email: string): Promise<string | undefined> {
+      const { Item } = await doc.send(new GetCommand({ TableName: tableName, Key: { userId: guardKey(email) }, ConsistentRead: true }))
+      return typeof Item?.['ownerId'] === 'string' ? Item['ownerId'] : undefined
+    },
+
+    /** Looks the email up in the GSI; may lag a recent write by up to about a second. */
+    async findByEmailIndex(email: string): Promise<LoginRecord | undefined> {
+      const { Items } = await doc.send(new QueryCommand({
+        TableName: tableName,
+        IndexName: EMAIL_INDEX,
+        KeyConditionExpression: 'email = :email',
+        ExpressionAttributeValues: { ':email': email },
+        Limit: 1,
+      }))
+      const item = Items?.[0]
+      return item === undefined ? undefined : { userId: item['userId'], passwordHash: item['passwordHash'], scope: item['scope'] }
+    },
+
+    async getById(userId: string): Promise<UserRecord | undefined> {
+      const { Item } = await doc.send(new GetCommand({ TableName: tableName, Key: { userId }, ConsistentRead: true }))
+      // Guard items share the table; only real users carry an email.
+      return Item === undefined || typeof Item['email'] !== 'string' ? undefined : (Item as UserRecord)
+    },
+
+    /**
+     * Replaces the hash only if it is still the one the caller verified against, so a concurrent
+     * password change is never silently overwritten. False when the hash had changed.
+     */
+    async replacePasswordHash(userId: string, expectedHash: string, newHash: string, updatedAt: string): Promise<boolean> {
+      try {
+        await doc.send(new UpdateCommand({
+          TableName: tableName,
+          Key: { userId },
+          UpdateExpression: 'SET passwordHash = :new, updatedAt = :now',
+          ConditionExpression: 'attribute_exists(email) AND passwordHash = :expected',
+          ExpressionAttributeValues: { ':new': newHash, ':now': updatedAt, ':expected': expectedHash },
+        }))
+        return true
+      } catch (error) {
+        if ((error as Error).name === 'ConditionalCheckFailedException') return false
+        throw error
+      }
+    },
+  }
+}
+
+export type UsersRepository = ReturnType<typeof createUsersRepository>

@@ -1,0 +1,14 @@
+import type { App } from '@gatehouse/platform'
+import { VerifyCredentialsRequestSchema, VerifyCredentialsResponseSchema } from '@gatehouse/schemas'
+import type { UserService } from '../services/user-service.ts'
+import { ErrorRef, commonErrors } from './error-responses.ts'
+
+export function registerCredentialRoutes(app: App, service: UserService): void {
+  app.post('/v1/credentials/verify', {
+    schema: {
+      summary: 'Check an email and password (login)',
+      body: VerifyCredentialsRequestSchema,
+      response: { 200: VerifyCredentialsResponseSchema, 429: ErrorRef, ...commonErrors },
+    },
+  }, async (request) => service.verifyCredentials(request.body.email, request.body.password))
+}

@@ -1,0 +1,38 @@
+import { Type } from '@sinclair/typebox'
+import type { App } from '@gatehouse/platform'
+import { ChangePasswordRequestSchema, CreateUserRequestSchema, UserIdParamsSchema, UserSchema } from '@gatehouse/schemas'
+import type { UserService } from '../services/user-service.ts'
+import { ErrorRef, commonErrors } from './error-responses.ts'
+
+export function registerUserRoutes(app: App, service: UserService): void {
+  app.post('/v1/users', {
+    schema: {
+      summary: 'Create a user',
+      body: CreateUserRequestSchema,
+      response: { 201: UserSchema, 409: ErrorRef, ...commonErrors },
+    },
+  }, async (request, reply) => {
+    const user = await service.createUser(request.body.email, request.body.password)
+    return reply.code(201).send(user)
+  })
+
+  app.get('/v1/users/:userId', {
+    schema: {
+      summary: 'Get a user profile',
+      params: UserIdParamsSchema,
+      response: { 200: UserSchema, 404: ErrorRef, ...commonErrors },
+    },
+  }, async (request) => service.getUser(request.params.userId))
+
+  app.post('/v1/users/:userId/password', {
+    schema: {
+      summary: 'Change a password, given the current one',
+      params: UserIdParamsSchema,
+      body: ChangePasswordRequestSchema,
+      response: { 204: Type.Null(), 429: ErrorRef, ...commonErrors },
+    },
+  }, async (request, reply) => {
+    await service.changePassword(request.params.userId, request.body.currentPassword, request.body.newPassword)
+    return reply.code(204).send(null)
+  })
+}

@@ -1,0 +1,51 @@
+import type { PasswordHasher } from '@gatehouse/crypto'
+import type { LoginRecord, UsersRepository } from '../repositories/users-repository.ts'
+
+export interface CredentialCheckerDeps {
+  users: UsersRepository
+  hasher: PasswordHasher
+  iso: () => string
+}
+
+/**
+ * Finds a user by (normalised) email and checks the password; undefined for an unknown email or a
+ * wrong password alike. Every path pays exactly one bcrypt compare, except right after a password
+ * change (see below).
+ */
+export function createCredentialChecker({ users, hasher, iso }: CredentialCheckerDeps) {
+  async function check(email: string, password: string): Promise<LoginRecord | undefined> {
+    const indexed = await users.findByEmailIndex(email)
+    if (indexed === undefined) return checkAfterIndexMiss(email, password)
+    // The GSI may still carry the hash from before a password change: read the user consistently
+    // while bcrypt runs (no added latency), and trust the index only when it agrees.
+    const [fresh, matchesIndexed] = await Promise.all([users.getById(indexed.userId), hasher.verify(password, indexed.passwordHash)])
+    if (fresh === undefined) return undefined
+    const matches = fresh.passwordHash === indexed.passwordHash ? matchesIndexed : await hasher.verify(password, fresh.passwordHash)
+    return matches ? upgrade(fresh, password) : undefined
+  }
+
+  /**
+   * The GSI is eventually consistent, so a user who signed up a moment ago may be missing from it:
+   * a consistent read of the email guard settles it. Unknown emails still pay one bcrypt compare
+   * against a dummy hash so the response time does not reveal which accounts exist.
+   */
+  async function checkAfterIndexMiss(email: string, password: string): Promise<LoginRecord | undefined> {
+    const ownerId = await users.emailOwner(email)
+    const user = ownerId === undefined ? undefined : await users.getById(ownerId)
+    if (user === undefined) {
+      await hasher.verifyDummy(password)
+      return undefined
+    }
+    return (await hasher.verify(password, user.passwordHash)) ? upgrade(user, password) : undefined
+  }
+
+  /** A hash made at a lower cost than configured is replaced while the password is at hand. */
+  async function upgrade(user: LoginRecord, password: string): Promise<LoginRecord> {
+    if (hasher.needsRehash(user.passwordHash)) {
+      await users.replacePasswordHash(user.userId, user.passwordHash, await hasher.hash(password), iso())
+    }
+    return user
+  }
+
+  return { check }
+}

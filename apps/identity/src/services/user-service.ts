@@ -1,0 +1,85 @@
+import { randomUUID } from 'node:crypto'
+import type { PasswordHasher } from '@gatehouse/crypto'
+import { AppError } from '@gatehouse/platform'
+import { ErrorCodes, normalizeEmail, type User, type VerifyCredentialsResponse } from '@gatehouse/schemas'
+import type { UsersRepository, UserRecord } from '../repositories/users-repository.ts'
+import type { LoginThrottle } from './login-throttle.ts'
+import type { PasswordPolicy } from './password-policy.ts'
+import { createCredentialChecker } from './credential-checker.ts'
+
+export interface UserServiceDeps {
+  users: UsersRepository
+  hasher: PasswordHasher
+  policy: PasswordPolicy
+  throttle: LoginThrottle
+  defaultScope: string
+  now: () => number
+  newId?: () => string
+}
+
+/** Transaction conflicts (two creates racing on one email) are retried this many times. */
+const CREATE_TRIES = 4
+
+const invalidCredentials = (): AppError =>
+  new AppError(401, ErrorCodes.INVALID_CREDENTIALS, 'Invalid email or password')
+
+const profile = (user: Pick<UserRecord, 'userId' | 'email' | 'createdAt'>): User =>
+  ({ userId: user.userId, email: user.email, createdAt: user.createdAt })
+
+export function createUserService(deps: UserServiceDeps) {
+  const { users, hasher, policy, throttle } = deps
+  const newId = deps.newId ?? randomUUID
+  const iso = (): string => new Date(deps.now()).toISOString()
+  const credentials = createCredentialChecker({ users, hasher, iso })
+
+  async function createUser(rawEmail: string, password: string): Promise<User> {
+    const email = normalizeEmail(rawEmail)
+    policy(password)
+    const createdAt = iso()
+    const user: UserRecord = { userId: newId(), email, passwordHash: await hasher.hash(password), scope: deps.defaultScope, createdAt, updatedAt: createdAt }
+    for (let attempt = 1; attempt <= CREATE_TRIES; attempt += 1) {
+      const result = await users.create(user)
+      if (result === 'created') return profile(user)
+      if (result === 'email-taken') break
+      // A conflicting transaction may be the one that takes this email; look again.
+      if ((await users.emailOwner(email)) !== undefined) break
+    }
+    throw new AppError(409, ErrorCodes.EMAIL_TAKEN, 'An account with this email already exists')
+  }
+
+  async function verifyCredentials(rawEmail: string, password: string): Promise<VerifyCredentialsResponse> {
+    const email = normalizeEmail(rawEmail)
+    const attempt = await throttle.begin(email)
+    const user = await credentials.check(email, password)
+    if (user === undefined) throw invalidCredentials()
+    await attempt.succeeded()
+    return { userId: user.userId, scope: user.scope }
+  }
+
+  async function getUser(userId: string): Promise<User> {
+    const user = await users.getById(userId)
+    if (user === undefined) throw new AppError(404, ErrorCodes.NOT_FOUND, 'User not found')
+    return profile(user)
+  }
+
+  /** Re-authenticates with the current password (throttled like a login), then stores the new hash. */
+  async function changePassword(userId: string, currentPassword: string, newPassword: string): Promise<void> {
+    policy(newPassword)
+    const user = await users.getById(userId)
+    if (user === undefined) {
+      // Same cost and answer as a wrong password, so the route cannot probe for user ids.
+      await hasher.verifyDummy(currentPassword)
+      throw invalidCredentials()
+    }
+    const attempt = await throttle.begin(user.email)
+    if (!(await hasher.verify(currentPassword, user.passwordHash))) throw invalidCredentials()
+    await attempt.succeeded()
+    const replaced = await users.replacePasswordHash(userId, user.passwordHash, await hasher.hash(newPassword), iso())
+    // Another change won the race: the password just verified is no longer current.
+    if (!replaced) throw invalidCredentials()
+  }
+
+  return { createUser, verifyCredentials, getUser, changePassword }
+}
+
+export type UserService = ReturnType<typeof createUserService>

@@ -1,0 +1,58 @@
+import t from 'tap'
+import { createPasswordHasher } from '@gatehouse/crypto'
+import { useTestDynamo } from '@gatehouse/dynamo-local'
+import { createUsersRepository, type LoginRecord, type UsersRepository } from '../../src/repositories/users-repository.ts'
+import { createCredentialChecker } from '../../src/services/credential-checker.ts'
+import { countingBcrypt } from '../helper.ts'
+
+type Tap = typeof t
+
+/*
+ * DynamoDB Local updates a GSI at once, but real DynamoDB may lag by up to about a second. The
+ * repository stays real (DynamoDB Local, never mocked); only its index answer is replaced to play
+ * a lagging index.
+ */
+async function setup(t: { teardown(fn: () => unknown): void; equal: Tap["equal"] }, label: string, indexAnswer: (email: string, real: UsersRepository) => Promise<LoginRecord | undefined>) {
+  const dynamo = await useTestDynamo(t, label)
+  const real = createUsersRepository(dynamo.doc, dynamo.tables.Users)
+  const users: UsersRepository = { ...real, findByEmailIndex: (email) => indexAnswer(email, real) }
+  const bcrypt = countingBcrypt()
+  const hasher = createPasswordHasher({ cost: 4, impl: bcrypt })
+  const checker = createCredentialChecker({ users, hasher, iso: () => new Date().toISOString() })
+  const add = async (email: string, password: string) => {
+    const createdAt = new Date().toISOString()
+    const user = { userId: crypto.randomUUID(), email, passwordHash: await hasher.hash(password), scope: 'openid', createdAt, updatedAt: createdAt }
+    t.equal(await real.create(user), 'created')
+    return user
+  }
+  return { real, checker, bcrypt, hasher, add }
+}
+
+
+t.test('an index miss right after sign-up falls back to the consistent guard read', async (t) => {
+  const { checker, bcrypt, add } = await setup(t, 'cc-lag', async () => undefined)
+  const user = await add('new@example.com', 'amber-sparrow-71')
+  bcrypt.compares = 0
+  t.match(await checker.check('new@example.com', 'amber-sparrow-71'), { userId: user.userId, scope: 'openid' })
+  t.equal(await checker.check('new@example.com', 'wrong-password-1'), undefined)
+  t.equal(await checker.check('missing@example.com', 'amber-sparrow-71'), undefined)
+  t.equal(bcrypt.compares, 3, 'one compare per check, the unknown email included')
+})
+
+t.test('a stale index hash after a password change: the new password works, the old one does not', async (t) => {
+  const lag: { stale?: LoginRecord | undefined } = {}
+  const { real, checker, hasher, add } = await setup(t, 'cc-stale', async (email, repo) => lag.stale ?? repo.findByEmailIndex(email))
+  const user = await add('changer@example.com', 'old-password-here-1')
+  lag.stale = await real.findByEmailIndex('changer@example.com')
+  t.ok(lag.stale, 'index answers')
+  t.ok(await real.replacePasswordHash(user.userId, user.passwordHash, await hasher.hash('new-password-here-2'), new Date().toISOString()))
+  t.match(await checker.check('changer@example.com', 'new-password-here-2'), { userId: user.userId })
+  t.equal(await checker.check('changer@example.com', 'old-password-here-1'), undefined)
+})
+
+t.test('replacing a hash fails when it changed in between (no lost update)', async (t) => {
+  const { real, add } = await setup(t, 'cc-cas', (email, repo) => repo.findByEmailIndex(email))
+  const user = await add('cas@example.com', 'first-password-123')
+  t.equal(await real.replacePasswordHash(user.userId, 'not-the-current-hash', 'x', new Date().toISOString()), false)
+  t.equal((await real.getById(user.userId))?.passwordHash, user.passwordHash)
+})

@@ -1,0 +1,71 @@
+import { Type, type Static } from '@sinclair/typebox'
+import { EmailSchema, IsoDateSchema, ScopeSchema, UserIdSchema } from './primitives.ts'
+
+/**
+ * The identity service's internal API (`/v1`, HTTP Basic service credentials on every route).
+ * Bodies reject unknown fields. Error answers use the shared `ErrorResponse` shape.
+ */
+
+/**
+ * A password being chosen. The schema only bounds the size; the policy (at least 8 characters,
+ * at most 72 UTF-8 bytes, not a common password) is checked in code so each breach gets its own
+ * code: WEAK_PASSWORD or PASSWORD_TOO_LONG rather than a generic VALIDATION_FAILED.
+ */
+export const NewPasswordSchema = Type.String({
+  minLength: 1,
+  maxLength: 1024,
+  description: 'New password: at least 8 characters, at most 72 bytes in UTF-8, not a commonly used password',
+})
+
+/** A password being checked: any non-empty string; the stored hash decides. No policy applies. */
+export const PresentedPasswordSchema = Type.String({ minLength: 1, maxLength: 1024, description: 'Password to check' })
+
+/** POST /v1/users → 201 User; 409 EMAIL_TAKEN; 400 WEAK_PASSWORD | PASSWORD_TOO_LONG | VALIDATION_FAILED */
+export const CreateUserRequestSchema = Type.Object(
+  { email: EmailSchema, password: NewPasswordSchema },
+  { additionalProperties: false },
+)
+export type CreateUserRequest = Static<typeof CreateUserRequestSchema>
+
+/** A user's public profile: never the password hash. Response to create and get. */
+export const UserSchema = Type.Object(
+  {
+    userId: UserIdSchema,
+    email: Type.String({ description: 'Normalised email (trimmed, NFKC, lower-case)' }),
+    createdAt: IsoDateSchema,
+  },
+  { additionalProperties: false },
+)
+export type User = Static<typeof UserSchema>
+
+/**
+ * POST /v1/credentials/verify → 200 VerifyCredentialsResponse; 401 INVALID_CREDENTIALS (the same
+ * answer for an unknown email and a wrong password); 429 TOO_MANY_ATTEMPTS with a `Retry-After`
+ * header and `details.retryAfterSeconds`.
+ */
+export const VerifyCredentialsRequestSchema = Type.Object(
+  { email: EmailSchema, password: PresentedPasswordSchema },
+  { additionalProperties: false },
+)
+export type VerifyCredentialsRequest = Static<typeof VerifyCredentialsRequestSchema>
+
+export const VerifyCredentialsResponseSchema = Type.Object(
+  { userId: UserIdSchema, scope: ScopeSchema },
+  { additionalProperties: false },
+)
+export type VerifyCredentialsResponse = Static<typeof VerifyCredentialsResponseSchema>
+
+/** Path parameters of GET /v1/users/:userId (→ 200 User; 404 NOT_FOUND) and the password route. */
+export const UserIdParamsSchema = Type.Object({ userId: UserIdSchema }, { additionalProperties: false })
+export type UserIdParams = Static<typeof UserIdParamsSchema>
+
+/**
+ * POST /v1/users/:userId/password → 204; 401 INVALID_CREDENTIALS when the current password is
+ * wrong (or the user does not exist); 400 WEAK_PASSWORD | PASSWORD_TOO_LONG | VALIDATION_FAILED;
+ * 429 TOO_MANY_ATTEMPTS as for verify. Revoking the user's sessions is the caller's job (token).
+ */
+export const ChangePasswordRequestSchema = Type.Object(
+  { currentPassword: PresentedPasswordSchema, newPassword: NewPasswordSchema },
+  { additionalProperties: false },
+)
+export type ChangePasswordRequest = Static<typeof ChangePasswordRequestSchema>
