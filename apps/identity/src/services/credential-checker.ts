@@ -1,5 +1,5 @@
 import type { PasswordHasher } from '@gatehouse/crypto'
-import type { LoginRecord, UsersRepository } from '../repositories/users-repository.ts'
+import type { LoginRecord, UsersRepository } from '@gatehouse/dynamo'
 
 export interface CredentialCheckerDeps {
   users: UsersRepository

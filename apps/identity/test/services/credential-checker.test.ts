@@ -1,7 +1,7 @@
 import t from 'tap'
 import { createPasswordHasher } from '@gatehouse/crypto'
 import { useTestDynamo } from '@gatehouse/dynamo-local'
-import { createUsersRepository, type LoginRecord, type UsersRepository } from '../../src/repositories/users-repository.ts'
+import { createUsersRepository, type LoginRecord, type UsersRepository } from '@gatehouse/dynamo'
 import { createCredentialChecker } from '../../src/services/credential-checker.ts'
 import { countingBcrypt } from '../helper.ts'
 

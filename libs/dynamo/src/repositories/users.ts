@@ -1,6 +1,6 @@
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb'
 import { GetCommand, QueryCommand, TransactWriteCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb'
-import { EMAIL_INDEX } from '@gatehouse/dynamo'
+import { EMAIL_INDEX } from '../tables.ts'
 
 /** A user item in the Users table. */
 export interface UserRecord {
