@@ -1,0 +1,71 @@
+import { DescribeTableCommand } from '@aws-sdk/client-dynamodb'
+import type { KeyRing } from '@gatehouse/crypto'
+import { createDynamoClients, tableNames } from '@gatehouse/dynamo'
+import { createServer, registerHealthRoutes, type App } from '@gatehouse/platform'
+import type { Logger } from 'pino'
+import type { TokenConfig } from './config.ts'
+import { createClientAuth } from './plugins/client-auth.ts'
+import { createRefreshTokensRepository } from './repositories/refresh-tokens-repository.ts'
+import { createSessionsRepository } from './repositories/sessions-repository.ts'
+import { createTokenTransactions } from './repositories/token-transactions.ts'
+import { introspectRoutes } from './routes/introspect.ts'
+import { registerJwksRoute } from './routes/jwks.ts'
+import { registerSessionRoutes } from './routes/sessions.ts'
+import { registerUserSessionRoutes } from './routes/user-sessions.ts'
+import { createAccessTokens } from './services/access-tokens.ts'
+import { systemClock, type Clock } from './services/clock.ts'
+import { createIntrospectionService } from './services/introspection-service.ts'
+import { createRefreshService } from './services/refresh-service.ts'
+import { createSessionService } from './services/session-service.ts'
+import { createSessionStateCache } from './services/session-state-cache.ts'
+import { loadKeyRing } from './signing-keys.ts'
+
+export interface BuildOptions {
+  logger?: Logger
+  /** Tests move time with this; production uses the system clock. */
+  clock?: Clock
+  /** Tests may hand over an already-built key ring instead of SIGNING_KEYS. */
+  keyRing?: KeyRing
+}
+
+/** Builds the token service; never listens (main.ts does, tests inject). */
+export async function buildApp(config: TokenConfig, options: BuildOptions = {}): Promise<App> {
+  const auth = createClientAuth(config.SERVICE_CLIENTS, config.INTROSPECTION_CLIENTS)
+  const keyRing = options.keyRing ?? (await loadKeyRing(config))
+  const clock = options.clock ?? systemClock
+  const app = createServer({
+    service: 'token',
+    logLevel: config.LOG_LEVEL,
+    bodyLimit: config.BODY_LIMIT,
+    ...(options.logger === undefined ? {} : { logger: options.logger }),
+  })
+  const dynamo = createDynamoClients({ endpoint: config.DYNAMODB_ENDPOINT, region: config.AWS_REGION })
+  app.addHook('onClose', async () => dynamo.destroy())
+  const tables = tableNames(config.TABLE_PREFIX)
+
+  const sessions = createSessionsRepository(dynamo.doc, tables.Sessions)
+  const refreshTokens = createRefreshTokensRepository(dynamo.doc, tables.RefreshTokens)
+  const transactions = createTokenTransactions(dynamo.doc, { sessions: tables.Sessions, refreshTokens: tables.RefreshTokens })
+  const accessTokens = createAccessTokens({
+    keyRing,
+    issuer: config.JWT_ISSUER,
+    audience: config.JWT_AUDIENCE,
+    ttlSec: config.ACCESS_TOKEN_TTL_SEC,
+  })
+  const sessionCache = createSessionStateCache({ load: sessions.get, ttlMs: config.SESSION_CACHE_MS, clock })
+  const common = { sessions, refreshTokens, transactions, accessTokens, sessionCache, clock, refreshTtlSec: config.REFRESH_TOKEN_TTL_SEC }
+  const sessionService = createSessionService({ ...common, sessionMaxLifetimeSec: config.SESSION_MAX_LIFETIME_SEC })
+  const refreshService = createRefreshService({ ...common, graceSec: config.REFRESH_GRACE_SEC })
+  const introspection = createIntrospectionService({ accessTokens, sessionCache, clock })
+
+  registerHealthRoutes(app, {
+    dynamodb: async () => {
+      await dynamo.client.send(new DescribeTableCommand({ TableName: tables.Sessions }))
+    },
+  })
+  registerJwksRoute(app, keyRing)
+  registerSessionRoutes(app, { auth, sessionService, refreshService })
+  registerUserSessionRoutes(app, { auth, sessionService })
+  await app.register(introspectRoutes, { auth, introspection })
+  return app
+}

@@ -1,0 +1,33 @@
+import { GetCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb'
+
+/**
+ * A refresh token as stored: only its SHA-256 hash is the key, and the successor minted by its
+ * rotation is kept sealed under the token itself, so a database read yields no usable token.
+ */
+export interface RefreshTokenRecord {
+  tokenHash: string
+  sessionId: string
+  userId: string
+  scope: string
+  issuedAt: string
+  /** Epoch seconds; also the table's TTL attribute. Never past the session's cap. */
+  expiresAt: number
+  sessionExpiresAt: number
+  consumedAt?: string
+  successorHash?: string
+  successorSealed?: string
+  revokedAt?: string
+}
+
+export type RefreshTokensRepository = ReturnType<typeof createRefreshTokensRepository>
+
+export function createRefreshTokensRepository(doc: DynamoDBDocumentClient, tableName: string) {
+  return {
+    tableName,
+
+    async get(tokenHash: string): Promise<RefreshTokenRecord | undefined> {
+      const result = await doc.send(new GetCommand({ TableName: tableName, Key: { tokenHash }, ConsistentRead: true }))
+      return result.Item as RefreshTokenRecord | undefined
+    },
+  }
+}

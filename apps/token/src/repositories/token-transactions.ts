@@ -1,0 +1,121 @@
+import { TransactWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb'
+import type { RefreshTokenRecord } from './refresh-tokens-repository.ts'
+import type { SessionRecord } from './sessions-repository.ts'
+
+export interface TokenTables {
+  sessions: string
+  refreshTokens: string
+}
+
+export interface RotateInput {
+  old: Pick<RefreshTokenRecord, 'tokenHash' | 'sessionId'>
+  successor: RefreshTokenRecord
+  /** The successor refresh token sealed under the presented one. */
+  successorSealed: string
+  nowIso: string
+  nowSec: number
+  userAgent?: string | undefined
+  ip?: string | undefined
+}
+
+/** Which condition cancelled a rotation; 'conflict' is a concurrent transaction (retry). */
+export type RotateOutcome = { ok: true } | { ok: false; failed: 'token' | 'session' | 'conflict' }
+
+interface CancellationReason { Code?: string }
+
+/**
+ * The multi-item writes of the token service, each one DynamoDB transaction so that no reader
+ * ever sees half of it.
+ */
+export function createTokenTransactions(doc: DynamoDBDocumentClient, tables: TokenTables) {
+  return {
+    async createSession(session: SessionRecord, token: RefreshTokenRecord): Promise<void> {
+      await doc.send(new TransactWriteCommand({
+        TransactItems: [
+          { Put: { TableName: tables.sessions, Item: session, ConditionExpression: 'attribute_not_exists(sessionId)' } },
+          { Put: { TableName: tables.refreshTokens, Item: token, ConditionExpression: 'attribute_not_exists(tokenHash)' } },
+        ],
+      }))
+    },
+
+    /**
+     * Rotation, atomically: the old token is consumed only if it is unused, unrevoked and
+     * unexpired and its session is active, and only then does the successor exist. Two
+     * concurrent rotations of one token can never both commit.
+     */
+    async rotate(input: RotateInput): Promise<RotateOutcome> {
+      const hints: Record<string, string> = {}
+      if (input.userAgent !== undefined) hints['userAgent'] = input.userAgent
+      if (input.ip !== undefined) hints['ip'] = input.ip
+      const hintNames = Object.keys(hints)
+      try {
+        await doc.send(new TransactWriteCommand({
+          TransactItems: [
+            {
+              Update: {
+                TableName: tables.refreshTokens,
+                Key: { tokenHash: input.old.tokenHash },
+                UpdateExpression: 'SET consumedAt = :now, successorHash = :successorHash, successorSealed = :sealed',
+                ConditionExpression: 'attribute_exists(tokenHash) AND attribute_not_exists(consumedAt) AND attribute_not_exists(revokedAt) AND expiresAt > :nowSec',
+                ExpressionAttributeValues: {
+                  ':now': input.nowIso,
+                  ':successorHash': input.successor.tokenHash,
+                  ':sealed': input.successorSealed,
+                  ':nowSec': input.nowSec,
+                },
+              },
+            },
+            {
+              Update: {
+                TableName: tables.sessions,
+                Key: { sessionId: input.old.sessionId },
+                UpdateExpression: ['SET lastUsedAt = :now', ...hintNames.map((name) => `#${name} = :${name}`)].join(', '),
+                ConditionExpression: 'attribute_exists(sessionId) AND attribute_not_exists(revokedAt) AND expiresAt > :nowSec',
+                ...(hintNames.length > 0 ? { ExpressionAttributeNames: Object.fromEntries(hintNames.map((name) => [`#${name}`, name])) } : {}),
+                ExpressionAttributeValues: {
+                  ':now': input.nowIso,
+                  ':nowSec': input.nowSec,
+                  ...Object.fromEntries(hintNames.map((name) => [`:${name}`, hints[name]])),
+                },
+              },
+            },
+            { Put: { TableName: tables.refreshTokens, Item: input.successor, ConditionExpression: 'attribute_not_exists(tokenHash)' } },
+          ],
+        }))
+        return { ok: true }
+      } catch (error) {
+        if ((error as Error).name !== 'TransactionCanceledException') throw error
+        const reasons = ((error as { CancellationReasons?: CancellationReason[] }).CancellationReasons ?? [])
+        if (reasons[0]?.Code === 'ConditionalCheckFailed') return { ok: false, failed: 'token' }
+        if (reasons[1]?.Code === 'ConditionalCheckFailed') return { ok: false, failed: 'session' }
+        return { ok: false, failed: 'conflict' }
+      }
+    },
+
+    /** RFC 7009 revocation of a refresh token: the token and its whole session end. */
+    async revokeTokenAndSession(token: Pick<RefreshTokenRecord, 'tokenHash' | 'sessionId'>, nowIso: string): Promise<void> {
+      await doc.send(new TransactWriteCommand({
+        TransactItems: [
+          {
+            Update: {
+              TableName: tables.refreshTokens,
+              Key: { tokenHash: token.tokenHash },
+              UpdateExpression: 'SET revokedAt = if_not_exists(revokedAt, :now)',
+              ExpressionAttributeValues: { ':now': nowIso },
+            },
+          },
+          {
+            Update: {
+              TableName: tables.sessions,
+              Key: { sessionId: token.sessionId },
+              UpdateExpression: 'SET revokedAt = if_not_exists(revokedAt, :now)',
+              ConditionExpression: 'attribute_exists(sessionId)',
+              ExpressionAttributeValues: { ':now': nowIso },
+            },
+          },
+        ],
+      }))
+    },
+  }
+}
+export type TokenTransactions = ReturnType<typeof createTokenTransactions>

@@ -1,0 +1,113 @@
+import { randomUUID } from 'node:crypto'
+import { generateOpaqueToken, hashToken } from '@gatehouse/crypto'
+import { AppError } from '@gatehouse/platform'
+import { ErrorCodes, type IssueTokensRequest, type SessionSummary, type TokenPair } from '@gatehouse/schemas'
+import { isSessionActive, type SessionRecord, type SessionsRepository } from '../repositories/sessions-repository.ts'
+import type { RefreshTokenRecord, RefreshTokensRepository } from '../repositories/refresh-tokens-repository.ts'
+import type { TokenTransactions } from '../repositories/token-transactions.ts'
+import type { AccessTokens } from './access-tokens.ts'
+import { instant, type Clock } from './clock.ts'
+import type { SessionStateCache } from './session-state-cache.ts'
+import { tokenPair } from './token-pairs.ts'
+
+export interface SessionServiceDeps {
+  sessions: SessionsRepository
+  refreshTokens: RefreshTokensRepository
+  transactions: TokenTransactions
+  accessTokens: AccessTokens
+  sessionCache: SessionStateCache
+  clock: Clock
+  refreshTtlSec: number
+  sessionMaxLifetimeSec: number
+}
+
+export type SessionService = ReturnType<typeof createSessionService>
+
+/** Sessions: opening one (the first token pair), listing them, and ending one, some or all. */
+export function createSessionService(deps: SessionServiceDeps) {
+  const notFound = (): AppError => new AppError(404, ErrorCodes.NOT_FOUND, 'No such active session for this user')
+
+  async function endSession(sessionId: string, nowIso: string, userId?: string): Promise<boolean> {
+    const ended = await deps.sessions.revoke(sessionId, nowIso, userId)
+    deps.sessionCache.invalidate(sessionId)
+    return ended
+  }
+
+  return {
+    async issue(request: IssueTokensRequest): Promise<TokenPair> {
+      const now = instant(deps.clock)
+      const sessionExpiresAt = now.sec + deps.sessionMaxLifetimeSec
+      const session: SessionRecord = {
+        sessionId: randomUUID(),
+        userId: request.userId,
+        scope: request.scope,
+        createdAt: now.iso,
+        lastUsedAt: now.iso,
+        expiresAt: sessionExpiresAt,
+        ...(request.userAgent === undefined ? {} : { userAgent: request.userAgent }),
+        ...(request.ip === undefined ? {} : { ip: request.ip }),
+      }
+      const refreshToken = generateOpaqueToken()
+      const record: RefreshTokenRecord = {
+        tokenHash: hashToken(refreshToken),
+        sessionId: session.sessionId,
+        userId: session.userId,
+        scope: session.scope,
+        issuedAt: now.iso,
+        expiresAt: Math.min(now.sec + deps.refreshTtlSec, sessionExpiresAt),
+        sessionExpiresAt,
+      }
+      await deps.transactions.createSession(session, record)
+      return tokenPair(deps.accessTokens, record, refreshToken, now.sec)
+    },
+
+    /**
+     * RFC 7009 §2.2: the answer is the same whether or not the token was known, so a caller
+     * learns nothing. A refresh token ends its session; so does one of our access tokens (a
+     * JWT cannot be recalled, but its session can, and introspection then reads it inactive).
+     */
+    async revoke(token: string): Promise<void> {
+      const now = instant(deps.clock)
+      const record = await deps.refreshTokens.get(hashToken(token))
+      if (record !== undefined) {
+        try {
+          await deps.transactions.revokeTokenAndSession(record, now.iso)
+        } catch (error) {
+          // The session item is gone (TTL): nothing is left to end.
+          if ((error as Error).name !== 'TransactionCanceledException') throw error
+        }
+        deps.sessionCache.invalidate(record.sessionId)
+        return
+      }
+      const claims = deps.accessTokens.verify(token, now.sec)
+      if (claims !== undefined) await endSession(claims.sid, now.iso, claims.sub)
+    },
+
+    async list(userId: string): Promise<SessionSummary[]> {
+      const nowSec = instant(deps.clock).sec
+      const sessions = await deps.sessions.listByUser(userId)
+      return sessions.filter((session) => isSessionActive(session, nowSec)).map((session) => ({
+        sessionId: session.sessionId,
+        createdAt: session.createdAt,
+        lastUsedAt: session.lastUsedAt,
+        ...(session.userAgent === undefined ? {} : { userAgent: session.userAgent }),
+        ...(session.ip === undefined ? {} : { ip: session.ip }),
+      }))
+    },
+
+    async revokeOne(userId: string, sessionId: string): Promise<void> {
+      const now = instant(deps.clock)
+      const session = await deps.sessions.get(sessionId)
+      if (!isSessionActive(session, now.sec) || session.userId !== userId) throw notFound()
+      if (!(await endSession(sessionId, now.iso, userId))) throw notFound()
+    },
+
+    /** Logout everywhere and password changes: every active session but (optionally) the caller's. */
+    async revokeAll(userId: string, exceptSessionId?: string): Promise<void> {
+      const now = instant(deps.clock)
+      const sessions = await deps.sessions.listByUser(userId)
+      const targets = sessions.filter((session) => isSessionActive(session, now.sec) && session.sessionId !== exceptSessionId)
+      await Promise.all(targets.map((session) => endSession(session.sessionId, now.iso, userId)))
+    },
+  }
+}

@@ -1,0 +1,80 @@
+import t from 'tap'
+import { buildTestApp, introspect, issue, refresh } from './helper.ts'
+
+t.test('10 parallel refreshes with one token all get one and the same successor; the session survives', async (t) => {
+  const { app } = await buildTestApp(t, 'parallel')
+  const first = await issue(app)
+  const responses = await Promise.all(Array.from({ length: 10 }, () => refresh(app, first.refreshToken)))
+  t.same(responses.map((response) => response.statusCode), Array(10).fill(200))
+  const pairs = responses.map((response) => response.json())
+  const successors = new Set(pairs.map((pair) => pair.refreshToken))
+  t.equal(successors.size, 1, 'one successor for all')
+  t.notOk(successors.has(first.refreshToken))
+  t.ok(pairs.every((pair) => pair.sessionId === first.sessionId))
+  const next = await refresh(app, pairs[0].refreshToken)
+  t.equal(next.statusCode, 200, 'the successor then works')
+  t.equal((await introspect(app, next.json().accessToken)).json().active, true, 'the session is alive')
+})
+
+t.test('a retried refresh within the grace window gets the same successor, following a chain of rotations', async (t) => {
+  const { app, clock } = await buildTestApp(t, 'grace')
+  const first = await issue(app)
+  const second = (await refresh(app, first.refreshToken)).json()
+  clock.advance(5_000)
+  const retried = await refresh(app, first.refreshToken)
+  t.equal(retried.statusCode, 200)
+  t.equal(retried.json().refreshToken, second.refreshToken)
+  const third = (await refresh(app, second.refreshToken)).json()
+  clock.advance(2_000)
+  const again = await refresh(app, first.refreshToken)
+  t.equal(again.statusCode, 200, 'still within the first token\'s window')
+  t.equal(again.json().refreshToken, third.refreshToken, 'the newest successor, never a sibling')
+})
+
+t.test('reuse after the grace window answers 401 reused, revokes the session and kills the successor', async (t) => {
+  const { app, clock, logs } = await buildTestApp(t, 'reuse')
+  const first = await issue(app)
+  const second = (await refresh(app, first.refreshToken)).json()
+  t.equal((await introspect(app, second.accessToken)).json().active, true)
+  clock.advance(10_001)
+  const reuse = await refresh(app, first.refreshToken)
+  t.equal(reuse.statusCode, 401)
+  t.match(reuse.json(), { error: { code: 'INVALID_REFRESH_TOKEN', details: { reason: 'reused' } } })
+  const successor = await refresh(app, second.refreshToken)
+  t.equal(successor.statusCode, 401, 'the successor died with the session')
+  t.equal(successor.json().error.details.reason, 'revoked')
+  t.same((await introspect(app, second.accessToken)).json(), { active: false })
+
+  const events = logs.map((line) => JSON.parse(line)).filter((entry) => entry.event === 'refresh_token_reuse')
+  t.equal(events.length, 1, 'one security event')
+  t.match(events[0], { event: 'refresh_token_reuse', sessionId: first.sessionId, level: 40 })
+  t.type(events[0].userId, 'string')
+  const everything = logs.join('\n')
+  for (const secret of [first.refreshToken, second.refreshToken, second.accessToken]) {
+    t.notOk(everything.includes(secret), 'no token in any log line')
+  }
+})
+
+t.test('a session past its absolute cap cannot refresh, however recently it rotated', async (t) => {
+  const { app, clock } = await buildTestApp(t, 'cap', { env: { SESSION_MAX_LIFETIME_SEC: '300', REFRESH_TOKEN_TTL_SEC: '600' } })
+  const first = await issue(app)
+  t.equal(first.refreshExpiresIn, 300, 'the refresh token never outlives the session')
+  clock.advance(200_000)
+  const second = await refresh(app, first.refreshToken)
+  t.equal(second.statusCode, 200)
+  t.equal(second.json().refreshExpiresIn, 100)
+  t.ok(second.json().expiresIn <= 100, 'nor does the access token')
+  clock.advance(101_000)
+  const late = await refresh(app, second.json().refreshToken)
+  t.equal(late.statusCode, 401)
+  t.equal(late.json().error.details.reason, 'expired')
+})
+
+t.test('an expired refresh token answers 401 expired', async (t) => {
+  const { app, clock } = await buildTestApp(t, 'expired', { env: { REFRESH_TOKEN_TTL_SEC: '300' } })
+  const first = await issue(app)
+  clock.advance(300_000)
+  const response = await refresh(app, first.refreshToken)
+  t.equal(response.statusCode, 401)
+  t.equal(response.json().error.details.reason, 'expired')
+})
