@@ -5,12 +5,29 @@
  *
  * Usage: node tools/build/bundle.ts apps/<name>
  */
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs'
-import { basename, join, relative } from 'node:path'
+import { cpSync, existsSync, mkdirSync, writeFileSync } from 'node:fs'
+import { createRequire } from 'node:module'
+import { basename, dirname, join, relative } from 'node:path'
 import { build } from 'esbuild'
 
 const root = join(import.meta.dirname, '..', '..')
 export const EXTERNAL = ['bcrypt']
+
+/**
+ * Files a dependency reads from disk at run time, which a bundle cannot inline: copied next to
+ * the bundle. @fastify/swagger-ui serves its UI (and reads its logo) from its `static` folder.
+ */
+const ASSETS: Record<string, { package: string; folder: string }[]> = {
+  gateway: [{ package: '@fastify/swagger-ui', folder: 'static' }],
+}
+
+function copyAssets(name: string, outdir: string): void {
+  const require = createRequire(join(root, 'apps', name, 'package.json'))
+  for (const asset of ASSETS[name] ?? []) {
+    const source = join(dirname(require.resolve(`${asset.package}/package.json`)), asset.folder)
+    cpSync(source, join(outdir, asset.folder), { recursive: true })
+  }
+}
 
 export async function bundleApp(projectRoot: string): Promise<Record<string, number>> {
   const name = basename(projectRoot)
@@ -41,6 +58,7 @@ export async function bundleApp(projectRoot: string): Promise<Record<string, num
   for (const [file, output] of Object.entries(result.metafile.outputs)) {
     if (file.endsWith('.mjs')) sizes[relative(root, file)] = output.bytes
   }
+  copyAssets(name, outdir)
   writeFileSync(join(outdir, 'package.json'), `${JSON.stringify({ name: `@gatehouse/${name}-dist`, private: true, type: 'module', dependencies: { bcrypt: '6.0.0' } }, null, 2)}\n`)
   writeFileSync(join(outdir, 'sizes.json'), `${JSON.stringify(sizes, null, 2)}\n`)
   return sizes

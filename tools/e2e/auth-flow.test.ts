@@ -170,6 +170,15 @@ t.test('the token service dies: the gateway answers 503 quickly, then recovers w
   t.equal(again.status, 200, 'the same gateway works again')
 })
 
+t.test('a stopped identity service gives 503; the gateway recovers when identity is back', async (t) => {
+  await stack.stopService('identity')
+  const down = await new Browser(gateway).call('POST', '/auth/login', { json: { email, password: newPassword } })
+  t.equal(down.status, 503)
+  t.equal(down.body.error?.code, 'SERVICE_UNAVAILABLE')
+  await stack.startService('identity')
+  await login(new Browser(gateway), newPassword)
+})
+
 t.test('no secret reached a log line', async (t) => {
   const text = logs.join('\n')
   for (const secret of [password, newPassword, stack.secrets.gateway.secret, stack.secrets.introspection.secret]) t.notMatch(text, secret)

@@ -1,9 +1,8 @@
 import type { TObject, Static } from '@sinclair/typebox'
-import { FormatRegistry } from '@sinclair/typebox'
 import { Value } from '@sinclair/typebox/value'
 
-// TypeBox's Value checker knows no string formats until they are registered; config uses `uri`.
-if (!FormatRegistry.Has('uri')) FormatRegistry.Set('uri', (value) => URL.canParse(value) && /^[a-z][a-z0-9+.-]*:/i.test(value))
+// Registers the string formats (uri, uuid, date-time) that config schemas use with TypeBox.
+import '@gatehouse/schemas'
 
 export class ConfigError extends Error {
   readonly problems: string[]

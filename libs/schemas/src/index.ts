@@ -1,3 +1,4 @@
+import './formats.ts'
 export * from './primitives.ts'
 export * from './errors.ts'
 export * from './config.ts'

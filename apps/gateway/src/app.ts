@@ -1,0 +1,87 @@
+import { randomUUID } from 'node:crypto'
+import cookie from '@fastify/cookie'
+import cors from '@fastify/cors'
+import { Redis } from 'ioredis'
+import type { Logger } from 'pino'
+import { createServer, registerHealthRoutes, REQUEST_ID_HEADER, type App } from '@gatehouse/platform'
+import { corsOrigins, trustProxy, type GatewayConfig } from './config.ts'
+import { createDownstream, type Downstream } from './clients/downstream.ts'
+import { createIdentityClient } from './clients/identity-client.ts'
+import { createTokenClient } from './clients/token-client.ts'
+import { createBearerGuard } from './plugins/bearer-auth.ts'
+import { createCsrfGuard } from './plugins/csrf.ts'
+import { useJsonOnly } from './plugins/json-body.ts'
+import { registerOpenApi } from './plugins/openapi.ts'
+import { registerRateLimits } from './plugins/rate-limits.ts'
+import { createRefreshCookie } from './plugins/refresh-cookie.ts'
+import { createAuthService } from './services/auth-service.ts'
+import { createJwksCache } from './services/jwks-cache.ts'
+import { registerAccountRoutes } from './routes/account.ts'
+import { registerAuthRoutes } from './routes/auth.ts'
+import { registerJwksRoute } from './routes/jwks.ts'
+
+export interface BuildOptions {
+  logger?: Logger
+}
+
+/** Builds the public gateway; never listens (main.ts does, tests inject). */
+export async function buildApp(config: GatewayConfig, options: BuildOptions = {}): Promise<App> {
+  const app = createServer({
+    service: 'gateway',
+    logLevel: config.LOG_LEVEL,
+    bodyLimit: config.BODY_LIMIT,
+    // Fastify accepts a hop count at runtime (docs: Server#trustproxy); its types omit number.
+    trustProxy: trustProxy(config) as boolean,
+    ...(options.logger === undefined ? {} : { logger: options.logger }),
+  })
+  useJsonOnly(app)
+  await app.register(cookie)
+  const origins = corsOrigins(config)
+  await app.register(cors, {
+    origin: origins.length === 0 ? false : origins,
+    credentials: true,
+    methods: ['GET', 'POST', 'DELETE'],
+    allowedHeaders: ['content-type', 'authorization', REQUEST_ID_HEADER],
+    exposedHeaders: [REQUEST_ID_HEADER, 'retry-after', 'x-ratelimit-limit', 'x-ratelimit-remaining', 'x-ratelimit-reset'],
+    maxAge: 600,
+  })
+  await registerOpenApi(app, config)
+
+  const redis = config.REDIS_URL === undefined ? undefined : connectRedis(app, config.REDIS_URL)
+  const limits = await registerRateLimits(app, config, redis)
+
+  const downstream = (name: string, url: string, timeoutMs: number): Downstream => createDownstream({
+    name, url, timeoutMs, clientId: config.INTERNAL_CLIENT_ID, clientSecret: config.INTERNAL_CLIENT_SECRET,
+  })
+  const identityService = downstream('identity', config.IDENTITY_URL, config.IDENTITY_TIMEOUT_MS)
+  const tokenService = downstream('token', config.TOKEN_URL, config.TOKEN_TIMEOUT_MS)
+  app.addHook('onClose', async () => {
+    await Promise.all([identityService.close(), tokenService.close(), redis?.quit().catch(() => redis.disconnect())])
+  })
+  const token = createTokenClient(tokenService)
+  const auth = createAuthService({ identity: createIdentityClient(identityService), token })
+  const refreshCookie = createRefreshCookie(config.REFRESH_COOKIE_NAME, config.COOKIE_SECURE)
+
+  // RFC 6749 §5.1: token responses must not be cached; nothing under /auth is cacheable anyway.
+  app.addHook('onSend', async (request, reply) => {
+    if (request.url.startsWith('/auth/')) reply.header('cache-control', 'no-store').header('pragma', 'no-cache')
+  })
+
+  registerAuthRoutes(app, { auth, cookie: refreshCookie, limits, csrf: createCsrfGuard(origins) })
+  registerAccountRoutes(app, { auth, cookie: refreshCookie, bearer: createBearerGuard(token) })
+  registerJwksRoute(app, createJwksCache(token, config.JWKS_CACHE_SECONDS), config.JWKS_CACHE_SECONDS)
+
+  const ping = (service: Downstream) => async () => {
+    const answer = await service.call({ id: randomUUID(), log: app.log }, { method: 'GET', path: '/health/live', anonymous: true })
+    if (answer.status !== 200) throw new Error(`${service.name} answered ${answer.status}`)
+  }
+  registerHealthRoutes(app, { identity: ping(identityService), token: ping(tokenService) })
+  return app
+}
+
+/** Short timeouts: a slow Redis must not hold requests (the limiter then fails open). */
+function connectRedis(app: App, url: string): Redis {
+  const redis = new Redis(url, { connectTimeout: 2000, commandTimeout: 500, maxRetriesPerRequest: 1, enableAutoPipelining: true })
+  redis.on('error', (error: Error) => app.log.warn({ err: { message: error.message } }, 'redis error'))
+  return redis
+}

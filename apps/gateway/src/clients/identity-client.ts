@@ -1,0 +1,77 @@
+import { AppError } from '@gatehouse/platform'
+import {
+  ErrorCodes,
+  VerifyCredentialsResponseSchema,
+  type ChangePasswordRequest,
+  type CreateUserRequest,
+  type User,
+  type VerifyCredentialsRequest,
+  type VerifyCredentialsResponse,
+} from '@gatehouse/schemas'
+import { checkedBody, downstreamError, retryAfterSeconds, unexpectedAnswer, type CallContext, type Downstream, type DownstreamAnswer } from './downstream.ts'
+
+export interface IdentityClient {
+  createUser(context: CallContext, request: CreateUserRequest): Promise<User>
+  verifyCredentials(context: CallContext, request: VerifyCredentialsRequest): Promise<VerifyCredentialsResponse>
+  getUser(context: CallContext, userId: string): Promise<User | undefined>
+  changePassword(context: CallContext, userId: string, request: ChangePasswordRequest): Promise<void>
+}
+
+/** Password-policy answers are public: the client must know why its new password was refused. */
+const POLICY_CODES = new Set<string>([ErrorCodes.WEAK_PASSWORD, ErrorCodes.PASSWORD_TOO_LONG, ErrorCodes.VALIDATION_FAILED])
+
+function tooManyAttempts(answer: DownstreamAnswer): AppError {
+  const seconds = retryAfterSeconds(answer)
+  return new AppError(429, ErrorCodes.TOO_MANY_ATTEMPTS, 'Too many failed attempts; try again later', {
+    details: { retryAfterSeconds: seconds },
+    headers: { 'retry-after': String(seconds) },
+  })
+}
+
+/** 401 for the user's credentials; a 401 INVALID_CLIENT means our own service credentials failed. */
+const badCredentials = (answer: DownstreamAnswer): boolean =>
+  answer.status === 401 && downstreamError(answer).code === ErrorCodes.INVALID_CREDENTIALS
+
+function policyError(answer: DownstreamAnswer): AppError | undefined {
+  const { code, message } = downstreamError(answer)
+  if (answer.status !== 400 || !POLICY_CODES.has(code)) return undefined
+  // Only the code and message pass; internal details (paths in identity's schemas) stay inside.
+  return new AppError(400, code as (typeof ErrorCodes)['WEAK_PASSWORD'], message || 'Password does not meet the policy')
+}
+
+/** The identity service's internal API, its answers mapped to public errors. */
+export function createIdentityClient(downstream: Downstream): IdentityClient {
+  return {
+    async createUser(context, request) {
+      const answer = await downstream.call(context, { method: 'POST', path: '/v1/users', json: request })
+      if (answer.status === 201) return answer.body as User
+      if (answer.status === 409) throw new AppError(409, ErrorCodes.EMAIL_TAKEN, 'An account with this email already exists')
+      throw policyError(answer) ?? unexpectedAnswer(context, downstream, answer)
+    },
+
+    async verifyCredentials(context, request) {
+      const answer = await downstream.call(context, { method: 'POST', path: '/v1/credentials/verify', json: request })
+      if (answer.status === 200) return checkedBody(context, downstream, answer, VerifyCredentialsResponseSchema)
+      // One message for an unknown email and a wrong password: the answer must not reveal accounts.
+      if (badCredentials(answer)) throw new AppError(401, ErrorCodes.INVALID_CREDENTIALS, 'Invalid email or password')
+      if (answer.status === 429) throw tooManyAttempts(answer)
+      throw unexpectedAnswer(context, downstream, answer)
+    },
+
+    async getUser(context, userId) {
+      const answer = await downstream.call(context, { method: 'GET', path: `/v1/users/${encodeURIComponent(userId)}` })
+      if (answer.status === 200) return answer.body as User
+      if (answer.status === 404) return undefined
+      throw unexpectedAnswer(context, downstream, answer)
+    },
+
+    async changePassword(context, userId, request) {
+      const answer = await downstream.call(context, { method: 'POST', path: `/v1/users/${encodeURIComponent(userId)}/password`, json: request })
+      if (answer.status === 204) return
+      // 403, not 401: the bearer token is fine, and a 401 would tell clients to sign the user out.
+      if (badCredentials(answer)) throw new AppError(403, ErrorCodes.INVALID_CREDENTIALS, 'Current password is incorrect')
+      if (answer.status === 429) throw tooManyAttempts(answer)
+      throw policyError(answer) ?? unexpectedAnswer(context, downstream, answer)
+    },
+  }
+}

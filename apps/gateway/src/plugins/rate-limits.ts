@@ -1,0 +1,85 @@
+import { createHash } from 'node:crypto'
+import type { FastifyReply, FastifyRequest } from 'fastify'
+import rateLimit, { normalizeIP } from '@fastify/rate-limit'
+import type { Redis } from 'ioredis'
+import { AppError, type App } from '@gatehouse/platform'
+import { ErrorCodes, normalizeEmail } from '@gatehouse/schemas'
+import type { GatewayConfig } from '../config.ts'
+
+type Hook = (request: FastifyRequest, reply: FastifyReply) => Promise<void>
+type PreParsingHook = <P>(request: FastifyRequest, reply: FastifyReply, payload: P) => Promise<P>
+
+export interface AuthLimits {
+  /**
+   * preParsing: per client IP, before the body is read, and after the global limit (an onRequest
+   * hook), so the stricter limit's numbers are the ones in the headers.
+   */
+  loginPerIp: PreParsingHook
+  /** preHandler: per normalised email, after validation. */
+  loginPerEmail: Hook
+  registerPerIp: PreParsingHook
+  registerPerEmail: Hook
+}
+
+function tooMany(seconds: number): AppError {
+  return new AppError(429, ErrorCodes.RATE_LIMITED, `Too many requests; retry in ${seconds} seconds`, {
+    details: { retryAfterSeconds: seconds },
+    headers: { 'retry-after': String(seconds) },
+  })
+}
+
+/** Emails are hashed in counter keys so Redis never holds a list of addresses. */
+const emailKey = (email: string): string => createHash('sha256').update(normalizeEmail(email)).digest('base64url')
+
+/**
+ * A global per-IP limit on every route, and stricter limits on login and register per IP and
+ * per normalised email (OWASP ASVS V2.2.1: anti-automation against credential stuffing and
+ * account enumeration). Counters are in memory, or in Redis when given one, so every gateway
+ * instance counts against the same limits.
+ */
+export async function registerRateLimits(app: App, config: GatewayConfig, redis: Redis | undefined): Promise<AuthLimits> {
+  await app.register(rateLimit, {
+    global: false,
+    max: config.RATE_LIMIT_GLOBAL_PER_MINUTE,
+    timeWindow: 60_000,
+    nameSpace: 'gatehouse-rl:',
+    ...(redis === undefined ? {} : { redis }),
+    // Redis down: fail open rather than refuse every request; identity's per-account lockout
+    // still stops password guessing.
+    skipOnError: true,
+    allowList: (request) => request.url.startsWith('/health/'),
+    errorResponseBuilder: (_request, context) => tooMany(Math.max(1, Math.ceil(context.ttl / 1000))),
+  })
+  // An application-wide hook rather than the plugin's per-route one: it runs before every route's
+  // own hooks, so a flood of bad bearer tokens is limited before each costs an introspection.
+  app.addHook('onRequest', app.rateLimit())
+
+  const windowMs = config.RATE_LIMIT_AUTH_WINDOW_SECONDS * 1000
+  const limiter = (name: string, max: number, key: (request: FastifyRequest) => string): Hook => {
+    const check = app.createRateLimit({ max, timeWindow: windowMs, keyGenerator: (request) => `${name}:${key(request)}` })
+    return async (request, reply) => {
+      const result = await check(request)
+      if (result.isAllowed || result.max === undefined) return
+      // Several limits apply to one request: the headers describe the one closest to running out.
+      const shown = reply.getHeader('x-ratelimit-remaining')
+      if (shown === undefined || Number(shown) >= (result.remaining ?? 0) || result.isExceeded) {
+        reply.header('x-ratelimit-limit', result.max)
+        reply.header('x-ratelimit-remaining', result.remaining)
+        reply.header('x-ratelimit-reset', result.ttlInSeconds)
+      }
+      if (result.isExceeded) throw tooMany(Math.max(1, result.ttlInSeconds ?? 1))
+    }
+  }
+  const byIp = (request: FastifyRequest): string => normalizeIP(request.ip)
+  const byEmail = (request: FastifyRequest): string => emailKey((request.body as { email: string }).email)
+  const beforeParsing = (hook: Hook): PreParsingHook => async (request, reply, payload) => {
+    await hook(request, reply)
+    return payload
+  }
+  return {
+    loginPerIp: beforeParsing(limiter('login-ip', config.RATE_LIMIT_LOGIN_PER_IP, byIp)),
+    loginPerEmail: limiter('login-email', config.RATE_LIMIT_LOGIN_PER_EMAIL, byEmail),
+    registerPerIp: beforeParsing(limiter('register-ip', config.RATE_LIMIT_REGISTER_PER_IP, byIp)),
+    registerPerEmail: limiter('register-email', config.RATE_LIMIT_REGISTER_PER_EMAIL, byEmail),
+  }
+}

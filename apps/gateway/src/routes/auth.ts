@@ -1,0 +1,98 @@
+import type { FastifyRequest } from 'fastify'
+import { AppError, type App } from '@gatehouse/platform'
+import { ErrorCodes, type TokenPair } from '@gatehouse/schemas'
+import { RefreshRejected } from '../clients/token-client.ts'
+import type { RefreshCookie } from '../plugins/refresh-cookie.ts'
+import type { AuthLimits } from '../plugins/rate-limits.ts'
+import type { AuthService, DeviceHints } from '../services/auth-service.ts'
+import {
+  AccessTokenResponseSchema,
+  CredentialsSchema,
+  EmptyBodySchema,
+  RegisterRequestSchema,
+  RegisterResponseSchema,
+  type AccessTokenResponse,
+} from '../schemas/auth.ts'
+import { COMMON_ERRORS, errorResponses } from './error-responses.ts'
+
+export interface AuthRouteDeps {
+  auth: AuthService
+  cookie: RefreshCookie
+  limits: AuthLimits
+  csrf: (request: FastifyRequest) => Promise<void>
+}
+
+const device = (request: FastifyRequest): DeviceHints => ({ userAgent: request.headers['user-agent'], ip: request.ip })
+
+/** Sign-up, sign-in, refresh and sign-out: the endpoints a browser reaches without a bearer token. */
+export function registerAuthRoutes(app: App, deps: AuthRouteDeps): void {
+  const { auth, cookie, limits, csrf } = deps
+
+  const issue = (reply: Parameters<RefreshCookie['set']>[0], pair: TokenPair): AccessTokenResponse => {
+    cookie.set(reply, pair.refreshToken, pair.refreshExpiresIn)
+    return { accessToken: pair.accessToken, tokenType: 'Bearer', expiresIn: pair.expiresIn }
+  }
+
+  app.post('/auth/register', {
+    schema: {
+      tags: ['auth'],
+      summary: 'Create an account',
+      body: RegisterRequestSchema,
+      response: { 201: RegisterResponseSchema, ...errorResponses(...COMMON_ERRORS, 403, 409, 413, 415) },
+    },
+    onRequest: [csrf],
+    preParsing: [limits.registerPerIp],
+    preHandler: [limits.registerPerEmail],
+  }, async (request, reply) => {
+    reply.code(201)
+    return auth.register(request, request.body)
+  })
+
+  app.post('/auth/login', {
+    schema: {
+      tags: ['auth'],
+      summary: 'Sign in: an access token in the body, the refresh token as an HttpOnly cookie',
+      body: CredentialsSchema,
+      response: { 200: AccessTokenResponseSchema, ...errorResponses(...COMMON_ERRORS, 401, 403, 413, 415) },
+    },
+    onRequest: [csrf],
+    preParsing: [limits.loginPerIp],
+    preHandler: [limits.loginPerEmail],
+  }, async (request, reply) => issue(reply, await auth.login(request, request.body, device(request))))
+
+  app.post('/auth/refresh', {
+    schema: {
+      tags: ['auth'],
+      summary: 'Rotate the refresh cookie and get a new access token',
+      security: [{ refreshCookie: [] }],
+      body: EmptyBodySchema,
+      response: { 200: AccessTokenResponseSchema, ...errorResponses(...COMMON_ERRORS, 401, 403, 413, 415) },
+    },
+    onRequest: [csrf],
+  }, async (request, reply) => {
+    const refreshToken = cookie.read(request)
+    try {
+      if (refreshToken === undefined) throw new AppError(401, ErrorCodes.INVALID_REFRESH_TOKEN, 'No refresh token cookie; sign in again', { details: { reason: 'missing' } })
+      return issue(reply, await auth.refresh(request, refreshToken, device(request)))
+    } catch (error) {
+      // A dead token is cleared so the client stops presenting it; a 503 keeps it for a retry.
+      if (error instanceof RefreshRejected || (error instanceof AppError && error.statusCode === 401)) cookie.clear(reply)
+      throw error
+    }
+  })
+
+  app.post('/auth/logout', {
+    schema: {
+      tags: ['auth'],
+      summary: 'Sign out this session; idempotent',
+      security: [{ refreshCookie: [] }],
+      body: EmptyBodySchema,
+      response: { 204: { type: 'null', description: 'Signed out; the cookie is cleared' }, ...errorResponses(...COMMON_ERRORS, 403, 413, 415) },
+    },
+    onRequest: [csrf],
+  }, async (request, reply) => {
+    await auth.logout(request, cookie.read(request))
+    cookie.clear(reply)
+    return reply.code(204).send()
+  })
+}

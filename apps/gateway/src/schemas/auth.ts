@@ -1,0 +1,69 @@
+import { Type, type Static } from '@sinclair/typebox'
+import {
+  EmailSchema,
+  IsoDateSchema,
+  NewPasswordSchema,
+  PresentedPasswordSchema,
+  SessionIdSchema,
+  UserIdSchema,
+} from '@gatehouse/schemas'
+
+/**
+ * The public API's shapes. Response schemas double as a filter: the refresh token, the session id
+ * and anything else a downstream adds never reach the client unless listed here.
+ */
+
+export const ErrorRef = Type.Ref('ErrorResponse')
+
+export const CredentialsSchema = Type.Object(
+  { email: EmailSchema, password: PresentedPasswordSchema },
+  { additionalProperties: false },
+)
+export type Credentials = Static<typeof CredentialsSchema>
+
+/** Identity applies the password policy, so a too-long password gets PASSWORD_TOO_LONG, not a schema error. */
+export const RegisterRequestSchema = Type.Object({ email: EmailSchema, password: NewPasswordSchema }, { additionalProperties: false })
+export type RegisterRequest = Static<typeof RegisterRequestSchema>
+
+export const RegisterResponseSchema = Type.Object({ userId: UserIdSchema })
+
+/** RFC 6749 §5.1 names, camel-cased like the rest of the API; the refresh token is only a cookie. */
+export const AccessTokenResponseSchema = Type.Object({
+  accessToken: Type.String({ description: 'JWT access token (RFC 9068), sent as `Authorization: Bearer …`' }),
+  tokenType: Type.Literal('Bearer'),
+  expiresIn: Type.Integer({ minimum: 0, description: 'Seconds until the access token expires' }),
+})
+export type AccessTokenResponse = Static<typeof AccessTokenResponseSchema>
+
+/**
+ * Cookie-authenticated endpoints take no fields, but must be sent as `application/json` (see the
+ * CSRF guard); `{}` or an empty body both do.
+ */
+export const EmptyBodySchema = Type.Object({}, { additionalProperties: false })
+
+export const BearerHeadersSchema = Type.Object({
+  authorization: Type.String({ description: 'Bearer <access token>' }),
+})
+
+export const MeResponseSchema = Type.Object({ userId: UserIdSchema, email: Type.String(), createdAt: IsoDateSchema })
+
+export const PublicSessionSchema = Type.Object({
+  id: SessionIdSchema,
+  createdAt: IsoDateSchema,
+  lastUsedAt: IsoDateSchema,
+  userAgent: Type.Union([Type.String(), Type.Null()], { description: 'User-Agent seen at sign-in; null when none was sent' }),
+  current: Type.Boolean({ description: 'True for the session of the access token making this request' }),
+})
+export type PublicSession = Static<typeof PublicSessionSchema>
+export const SessionListResponseSchema = Type.Object({ sessions: Type.Array(PublicSessionSchema) })
+
+export const SessionParamsSchema = Type.Object({ id: SessionIdSchema }, { additionalProperties: false })
+
+export const ChangePasswordBodySchema = Type.Object(
+  {
+    currentPassword: PresentedPasswordSchema,
+    newPassword: NewPasswordSchema,
+  },
+  { additionalProperties: false },
+)
+export type ChangePasswordBody = Static<typeof ChangePasswordBodySchema>

@@ -1,0 +1,176 @@
+/**
+ * The gateway as an AWS Lambda function: API Gateway REST (payload v1) and HTTP API (payload v2)
+ * events go through the exported handler, which calls real identity and token services (separate
+ * processes over this file's DynamoDB Local tables), as the deployed functions would.
+ */
+import t from 'tap'
+import { spawn } from 'node:child_process'
+import { randomBytes, randomUUID } from 'node:crypto'
+import { join } from 'node:path'
+import { generateSigningKey } from '@gatehouse/crypto'
+import { freePort, useTestDynamo } from '@gatehouse/dynamo-local'
+
+const dynamo = await useTestDynamo(t, 'gw-lambda')
+const client = { id: 'gateway', secret: randomBytes(24).toString('base64url') }
+const common = { LOG_LEVEL: 'warn', HOST: '127.0.0.1', DYNAMODB_ENDPOINT: dynamo.endpoint, TABLE_PREFIX: dynamo.prefix, SERVICE_CLIENTS: `${client.id}:${client.secret}` }
+
+/** One service from its sources as its own process (apps never import apps), ready when /health/ready is 200. */
+async function startService(name: 'identity' | 'token', env: Record<string, string>): Promise<string> {
+  const port = await freePort()
+  const child = spawn(process.execPath, [join(import.meta.dirname, '..', '..', name, 'src', 'main.ts')], {
+    env: { PATH: process.env['PATH'] ?? '', ...common, ...env, PORT: String(port) },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  })
+  const exited = new Promise((resolve) => child.once('exit', resolve))
+  t.teardown(async () => {
+    child.kill('SIGTERM')
+    await exited
+  })
+  const url = `http://127.0.0.1:${port}`
+  for (let tries = 0; tries < 300; tries++) {
+    if (child.exitCode !== null) throw new Error(`${name} exited with ${child.exitCode}`)
+    const status = await fetch(`${url}/health/ready`).then((response) => response.status, () => 0)
+    if (status === 200) return url
+    await new Promise((resolve) => setTimeout(resolve, 100))
+  }
+  throw new Error(`${name} did not become ready`)
+}
+
+const [identityUrl, tokenUrl] = await Promise.all([
+  startService('identity', { BCRYPT_COST: '4' }),
+  startService('token', { SIGNING_KEYS: JSON.stringify({ keys: [generateSigningKey('RS256')] }) }),
+])
+
+// The Lambda environment: only the gateway's own configuration.
+Object.assign(process.env, {
+  LOG_LEVEL: 'warn',
+  IDENTITY_URL: identityUrl,
+  TOKEN_URL: tokenUrl,
+  INTERNAL_CLIENT_ID: client.id,
+  INTERNAL_CLIENT_SECRET: client.secret,
+})
+const { handler, app } = await import('../src/lambda.ts')
+t.teardown(() => app.close())
+
+interface Request {
+  method: string
+  path: string
+  body?: unknown
+  cookie?: string
+}
+interface LambdaResult {
+  statusCode: number
+  headers: Record<string, string>
+  multiValueHeaders?: Record<string, string[]>
+  cookies?: string[]
+  body: string
+}
+type Tap = { notOk(value: unknown, message: string): void }
+const sourceIp = '203.0.113.7'
+const host = 'abc123.execute-api.eu-west-1.amazonaws.com'
+
+/** API Gateway REST API, Lambda proxy integration (payload format 1.0). */
+function restEvent(request: Request) {
+  const headers: Record<string, string> = { host, 'content-type': 'application/json', 'user-agent': 'tap' }
+  if (request.cookie !== undefined) headers['cookie'] = request.cookie
+  return {
+    resource: '/{proxy+}',
+    path: request.path,
+    httpMethod: request.method,
+    headers,
+    multiValueHeaders: Object.fromEntries(Object.entries(headers).map(([name, value]) => [name, [value]])),
+    queryStringParameters: null,
+    multiValueQueryStringParameters: null,
+    pathParameters: { proxy: request.path.slice(1) },
+    stageVariables: null,
+    requestContext: {
+      resourcePath: '/{proxy+}',
+      httpMethod: request.method,
+      path: `/prod${request.path}`,
+      stage: 'prod',
+      requestId: randomUUID(),
+      identity: { sourceIp, userAgent: 'tap' },
+    },
+    body: request.body === undefined ? null : JSON.stringify(request.body),
+    isBase64Encoded: false,
+  }
+}
+
+/** API Gateway HTTP API (payload format 2.0): cookies arrive in their own array. */
+function httpApiEvent(request: Request) {
+  return {
+    version: '2.0',
+    routeKey: '$default',
+    rawPath: request.path,
+    rawQueryString: '',
+    ...(request.cookie === undefined ? {} : { cookies: [request.cookie] }),
+    headers: { host, 'content-type': 'application/json', 'user-agent': 'tap' },
+    requestContext: {
+      http: { method: request.method, path: request.path, protocol: 'HTTP/1.1', sourceIp, userAgent: 'tap' },
+      requestId: randomUUID(),
+      routeKey: '$default',
+      stage: '$default',
+    },
+    body: request.body === undefined ? undefined : JSON.stringify(request.body),
+    isBase64Encoded: false,
+  }
+}
+
+const formats = {
+  'REST API (v1)': {
+    event: restEvent,
+    setCookies: (t: Tap, result: LambdaResult): string[] => {
+      t.notOk(result.headers['set-cookie'], 'v1 carries cookies in multiValueHeaders, where several fit')
+      return result.multiValueHeaders?.['set-cookie'] ?? []
+    },
+  },
+  'HTTP API (v2)': {
+    event: httpApiEvent,
+    setCookies: (t: Tap, result: LambdaResult): string[] => {
+      t.notOk(result.headers['set-cookie'], 'v2 carries cookies only in the cookies array')
+      return result.cookies ?? []
+    },
+  },
+}
+
+for (const [name, format] of Object.entries(formats)) {
+  t.test(`${name}: register, login, refresh rotates the cookie`, async (t) => {
+    const invoke = async (request: Request): Promise<LambdaResult> => (await handler(format.event(request), {})) as LambdaResult
+    const email = `lambda-${randomBytes(4).toString('hex')}@example.com`
+    const password = 'a perfectly fine passphrase'
+
+    const registered = await invoke({ method: 'POST', path: '/auth/register', body: { email, password } })
+    t.equal(registered.statusCode, 201, 'registered')
+    t.match(JSON.parse(registered.body), { userId: String })
+
+    const loggedIn = await invoke({ method: 'POST', path: '/auth/login', body: { email, password } })
+    t.equal(loggedIn.statusCode, 200, 'signed in')
+    t.match(JSON.parse(loggedIn.body), { accessToken: String, tokenType: 'Bearer', expiresIn: Number })
+    const [setCookie] = format.setCookies(t, loggedIn)
+    t.match(setCookie, /^gh_refresh=[^;]+;/)
+    t.match(setCookie, /HttpOnly/i)
+    t.match(setCookie, /Secure/i)
+    t.match(setCookie, /SameSite=Strict/i)
+    t.match(setCookie, /Path=\/auth/)
+    const cookie = setCookie!.split(';')[0]!
+
+    const refreshed = await invoke({ method: 'POST', path: '/auth/refresh', body: {}, cookie })
+    t.equal(refreshed.statusCode, 200, 'refreshed')
+    t.match(JSON.parse(refreshed.body), { accessToken: String, tokenType: 'Bearer' })
+    const [rotated] = format.setCookies(t, refreshed)
+    t.match(rotated, /^gh_refresh=[^;]+;/)
+    t.not(rotated!.split(';')[0], cookie, 'the refresh token rotated')
+
+    const anonymous = await invoke({ method: 'POST', path: '/auth/refresh', body: {} })
+    t.equal(anonymous.statusCode, 401, 'no cookie, no token')
+    t.match(JSON.parse(anonymous.body), { error: { code: String, requestId: String } })
+  })
+}
+
+t.test('health and bad input keep the shared shapes through the handler', async (t) => {
+  const live = (await handler(httpApiEvent({ method: 'GET', path: '/health/ready' }), {})) as LambdaResult
+  t.equal(live.statusCode, 200, 'ready: identity and token answer')
+  const bad = (await handler(restEvent({ method: 'POST', path: '/auth/login', body: { email: 'nope' } }), {})) as LambdaResult
+  t.equal(bad.statusCode, 400)
+  t.match(JSON.parse(bad.body), { error: { code: String, message: String, requestId: String } })
+})
