@@ -3,7 +3,7 @@ import { mkdirSync, readdirSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import { dirname, join, resolve } from 'node:path'
 import { JAVA_HELP, javaMajorVersion } from './java.ts'
-import { freePort } from './free-port.ts'
+import { freePort, portInUse } from './free-port.ts'
 import { waitForDynamo } from './wait-ready.ts'
 import type { RunningDynamo } from './types.ts'
 
@@ -37,6 +37,9 @@ export async function startEmbedded(options: EmbeddedOptions = {}): Promise<Runn
   if (major === undefined) throw new Error(`Java was not found on PATH. ${JAVA_HELP}`)
   if (major < 17) throw new Error(`Java ${major} was found, but ${JAVA_HELP}`)
 
+  if (options.port !== undefined && (await portInUse(options.port))) {
+    throw new Error(`port ${options.port} is already in use (another DynamoDB Local or gatehouse running?); stop it or choose another port`)
+  }
   const port = options.port ?? (await freePort())
   const folder = jarFolder()
   const args = [`-Djava.library.path=${join(folder, 'DynamoDBLocal_lib')}`, '-jar', join(folder, 'DynamoDBLocal.jar'), '-port', String(port)]

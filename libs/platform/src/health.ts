@@ -14,8 +14,8 @@ const HealthSchema = Type.Object({
  * are named but never described: their errors go to the log.
  */
 export function registerHealthRoutes(app: App, checks: Record<string, ReadinessCheck>, timeoutMs = 2000): void {
-  app.get('/health/live', { schema: { hide: true, response: { 200: HealthSchema } } }, async () => ({ status: 'ok' as const }))
-  app.get('/health/ready', { schema: { hide: true, response: { 200: HealthSchema, 503: HealthSchema } } }, async (request, reply) => {
+  app.get('/health/live', { logLevel: 'warn', schema: { hide: true, response: { 200: HealthSchema } } }, async () => ({ status: 'ok' as const }))
+  app.get('/health/ready', { logLevel: 'warn', schema: { hide: true, response: { 200: HealthSchema, 503: HealthSchema } } }, async (request, reply) => {
     const results: Record<string, string> = {}
     await Promise.all(Object.entries(checks).map(async ([name, check]) => {
       try {
