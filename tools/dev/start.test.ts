@@ -2,11 +2,9 @@
  * `npm start` as a user runs it: ready banner, clean stop on SIGTERM with nothing left listening,
  * and a clear non-zero exit (never a hang) when a port is taken or Java is missing.
  */
-import t from 'tap'
+import t, { type Test } from 'tap'
 import { spawn } from 'node:child_process'
-import { mkdtempSync, rmSync } from 'node:fs'
 import { createServer } from 'node:net'
-import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { freePort, portInUse } from '@gatehouse/dynamo-local'
 
@@ -19,9 +17,8 @@ interface Run {
   kill: (signal: NodeJS.Signals) => void
 }
 
-function start(env: Record<string, string>): Run {
-  const dataDir = mkdtempSync(join(tmpdir(), 'gatehouse-start-'))
-  t.teardown(() => rmSync(dataDir, { recursive: true, force: true }))
+function start(t: Test, env: Record<string, string>): Run {
+  const dataDir = t.testdir()
   const child = spawn(process.execPath, [join(root, 'tools', 'dev', 'start.ts')], {
     cwd: root,
     env: { PATH: process.env['PATH'] ?? '', HOME: process.env['HOME'] ?? '', GATEHOUSE_DATA_DIR: dataDir, BCRYPT_COST: '4', LOG_LEVEL: 'warn', ...env },
@@ -35,13 +32,13 @@ function start(env: Record<string, string>): Run {
   return { output: () => output, exited, kill: (signal) => child.kill(signal) }
 }
 
-async function ports(): Promise<Record<string, string>> {
+async function ports(): Promise<{ GATEWAY_PORT: string; IDENTITY_PORT: string; TOKEN_PORT: string }> {
   return { GATEWAY_PORT: String(await freePort()), IDENTITY_PORT: String(await freePort()), TOKEN_PORT: String(await freePort()) }
 }
 
 t.test('starts, prints the gateway URL and a curl example, and stops cleanly on SIGTERM', async (t) => {
   const env = { ...(await ports()), DYNAMODB_ENDPOINT: endpoint ?? '', TABLE_PREFIX: `start-${Date.now()}-` }
-  const run = start(env)
+  const run = start(t, env)
   const deadline = Date.now() + 60_000
   while (!run.output().includes('gatehouse is ready') && Date.now() < deadline) {
     await new Promise((resolve) => setTimeout(resolve, 200))
@@ -61,13 +58,13 @@ t.test('a port already in use stops it with a message naming the port', async (t
   const blocker = createServer()
   await new Promise<void>((resolve) => blocker.listen(Number(env.IDENTITY_PORT), '127.0.0.1', resolve))
   t.teardown(() => blocker.close())
-  const run = start(env)
+  const run = start(t, env)
   t.equal(await run.exited, 1)
   t.match(run.output(), `port ${env.IDENTITY_PORT} (identity) is already in use`)
 })
 
 t.test('a missing Java stops it with a message saying what to install', async (t) => {
-  const run = start({ ...(await ports()), PATH: '/nonexistent', DYNAMODB_LOCAL_PORT: String(await freePort()) })
+  const run = start(t, { ...(await ports()), PATH: '/nonexistent', DYNAMODB_LOCAL_PORT: String(await freePort()) })
   t.equal(await run.exited, 1)
   t.match(run.output(), /Java was not found.*openjdk-17-jre-headless/s)
 })

@@ -3,7 +3,7 @@
  * tables, development keys and secrets (made once), then identity, token and gateway as three
  * processes. Ctrl-C or SIGTERM stops everything; starting again keeps users and sessions.
  */
-import { join } from 'node:path'
+import { join, resolve } from 'node:path'
 import { createDynamoClients, createTables } from '@gatehouse/dynamo'
 import { provideDynamo, type RunningDynamo } from '@gatehouse/dynamo-local'
 import { startStack, type Stack } from '../stack/index.ts'
@@ -11,7 +11,7 @@ import { devSecrets, devSigningKeys } from './dev-state.ts'
 
 const root = join(import.meta.dirname, '..', '..')
 const env = process.env
-const dataDir = join(root, env['GATEHOUSE_DATA_DIR'] ?? 'data')
+const dataDir = resolve(root, env['GATEHOUSE_DATA_DIR'] ?? 'data')
 const port = (name: string, fallback: number): number => Number(env[name] ?? fallback)
 
 let dynamo: RunningDynamo | undefined

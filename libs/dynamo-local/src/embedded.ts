@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process'
 import { mkdirSync, readdirSync } from 'node:fs'
 import { createRequire } from 'node:module'
+import { tmpdir } from 'node:os'
 import { dirname, join, resolve } from 'node:path'
 import { JAVA_HELP, javaMajorVersion } from './java.ts'
 import { freePort, portInUse } from './free-port.ts'
@@ -42,7 +43,8 @@ export async function startEmbedded(options: EmbeddedOptions = {}): Promise<Runn
   }
   const port = options.port ?? (await freePort())
   const folder = jarFolder()
-  const args = [`-Djava.library.path=${join(folder, 'DynamoDBLocal_lib')}`, '-jar', join(folder, 'DynamoDBLocal.jar'), '-port', String(port)]
+  // No telemetry from developer machines or CI (DynamoDB Local sends it by default).
+  const args = [`-Djava.library.path=${join(folder, 'DynamoDBLocal_lib')}`, '-jar', join(folder, 'DynamoDBLocal.jar'), '-port', String(port), '-disableTelemetry']
   if (options.dataDir === undefined) {
     args.push('-inMemory')
   } else {
@@ -51,7 +53,9 @@ export async function startEmbedded(options: EmbeddedOptions = {}): Promise<Runn
     args.push('-dbPath', dbPath, '-sharedDb')
   }
 
-  const child = spawn('sh', ['-c', WATCHDOG, 'dynamodb-local', ...args], { stdio: ['pipe', 'pipe', 'pipe'] })
+  // DynamoDB Local writes a metadata file into its working directory: keep it out of the checkout.
+  const cwd = options.dataDir === undefined ? tmpdir() : resolve(options.dataDir)
+  const child = spawn('sh', ['-c', WATCHDOG, 'dynamodb-local', ...args], { cwd, stdio: ['pipe', 'pipe', 'pipe'] })
   let output = ''
   const collect = (chunk: Buffer): void => {
     if (output.length < 8192) output += chunk.toString()
