@@ -1,0 +1,74 @@
+import { spawn, type ChildProcess } from 'node:child_process'
+import { readFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { freePort } from '@gatehouse/dynamo-local'
+
+const BASELINE = join(import.meta.dirname, 'baseline-server.ts')
+
+/** Resident set size in MB, from the kernel's own account of the process (Linux /proc). */
+export function rssMb(pid: number): number {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8')
+  const kb = Number(/^VmRSS:\s+(\d+)\s+kB/m.exec(status)?.[1] ?? Number.NaN)
+  return Math.round((kb / 1024) * 10) / 10
+}
+
+/** The environment a running child was started with: a second copy starts with exactly its config. */
+export function processEnv(pid: number): Record<string, string> {
+  const env: Record<string, string> = {}
+  for (const entry of readFileSync(`/proc/${pid}/environ`, 'utf8').split('\0')) {
+    const eq = entry.indexOf('=')
+    if (eq > 0) env[entry.slice(0, eq)] = entry.slice(eq + 1)
+  }
+  return env
+}
+
+export interface Spawned {
+  url: string
+  child: ChildProcess
+  /** Milliseconds from spawn to the first 200 from /health/ready. */
+  readyMs: number
+  stop(): Promise<void>
+}
+
+/**
+ * Spawns `node <args>` on a free port and polls /health/ready every 5 ms until it answers 200:
+ * the time from process start to ready, measured the same way for every service and the baseline.
+ */
+export async function spawnUntilReady(args: string[], env: Record<string, string>, timeoutMs = 30_000): Promise<Spawned> {
+  const port = await freePort()
+  const started = performance.now()
+  const child = spawn(process.execPath, args, { env: { ...env, PORT: String(port) }, stdio: ['ignore', 'ignore', 'pipe'] })
+  let stderr = ''
+  child.stderr?.setEncoding('utf8').on('data', (chunk: string) => { stderr = (stderr + chunk).slice(-2000) })
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()))
+  let done = false
+  void exited.then(() => { done = true })
+  const stop = async (): Promise<void> => {
+    if (done) return
+    child.kill('SIGTERM')
+    const timer = setTimeout(() => child.kill('SIGKILL'), 5000)
+    await exited
+    clearTimeout(timer)
+  }
+  const url = `http://127.0.0.1:${port}`
+  for (;;) {
+    if (done) throw new Error(`${args.join(' ')} exited before it was ready: ${stderr}`)
+    try {
+      const response = await fetch(`${url}/health/ready`, { signal: AbortSignal.timeout(1000) })
+      await response.body?.cancel()
+      if (response.status === 200) break
+    } catch {
+      // not listening yet
+    }
+    if (performance.now() - started > timeoutMs) {
+      await stop()
+      throw new Error(`${args.join(' ')} not ready within ${timeoutMs} ms: ${stderr}`)
+    }
+    await new Promise((resolve) => setTimeout(resolve, 5))
+  }
+  return { url, child, readyMs: performance.now() - started, stop }
+}
+
+export function startBaseline(mode: 'bare' | 'verify', env: Record<string, string> = {}): Promise<Spawned> {
+  return spawnUntilReady([BASELINE], { PATH: process.env['PATH'] ?? '', BENCH_MODE: mode, ...env })
+}
