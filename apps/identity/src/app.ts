@@ -36,7 +36,11 @@ export async function buildApp(config: IdentityConfig, options: BuildOptions = {
   const tables = tableNames(config.TABLE_PREFIX)
   const now = options.now ?? Date.now
 
-  const hasher = options.hasher ?? createPasswordHasher({ cost: config.BCRYPT_COST, ...(options.bcrypt === undefined ? {} : { impl: options.bcrypt }) })
+  const hasher = options.hasher ?? createPasswordHasher({
+    cost: config.BCRYPT_COST,
+    ...(config.BCRYPT_CONCURRENCY === undefined ? {} : { maxConcurrency: config.BCRYPT_CONCURRENCY }),
+    ...(options.bcrypt === undefined ? {} : { impl: options.bcrypt }),
+  })
   // The dummy hash for unknown emails is made now, not on the first unknown email, whose answer
   // would otherwise take one extra hash and stand out.
   app.addHook('onReady', async () => {

@@ -10,6 +10,11 @@ export const IdentityConfigSchema = Type.Object({
   SERVICE_CLIENTS: ServiceClientsSchema,
   /** bcrypt work factor: 12 in production (about 250 ms a hash on one core); tests use 4. */
   BCRYPT_COST: Type.Integer({ minimum: 4, maximum: 15, default: 12 }),
+  /**
+   * bcrypt hashes and compares running at once (more wait in line); unset: the cores available.
+   * Lower it where identity shares a host with latency-sensitive services.
+   */
+  BCRYPT_CONCURRENCY: Type.Optional(Type.Integer({ minimum: 1, maximum: 64 })),
   /** Scope every new user is given; verify-credentials returns it for the token service. */
   DEFAULT_SCOPE: { ...ScopeSchema, default: 'openid profile' },
   /** Consecutive failed logins allowed before the account's login is throttled. */

@@ -1,6 +1,8 @@
 import { randomBytes } from 'node:crypto';
+import { availableParallelism } from 'node:os';
 import bcrypt from 'bcrypt';
 import { PasswordTooLongError } from './errors.ts';
+import { createLimiter } from './limiter.ts';
 import { PASSWORD_MAX_BYTES, isPasswordTooLong } from './password-length.ts';
 
 /** The subset of the bcrypt package we call; injectable so tests can count compares. */
@@ -14,6 +16,8 @@ export interface PasswordHasherOptions {
   /** bcrypt cost factor (log2 of rounds); OWASP suggests at least 10. */
   cost?: number;
   impl?: BcryptImpl;
+  /** Hashes and compares running at once; more wait their turn. Default: the cores available. */
+  maxConcurrency?: number;
 }
 
 export interface PasswordHasher {
@@ -32,7 +36,13 @@ const MAX_COST = 31;
 
 export function createPasswordHasher(options: PasswordHasherOptions = {}): PasswordHasher {
   const cost = options.cost ?? DEFAULT_COST;
-  const impl: BcryptImpl = options.impl ?? bcrypt;
+  const raw: BcryptImpl = options.impl ?? bcrypt;
+  const limit = createLimiter(options.maxConcurrency ?? availableParallelism());
+  const impl = {
+    hash: (data: string, rounds: number) => limit(() => raw.hash(data, rounds)),
+    compare: (data: string, encrypted: string) => limit(() => raw.compare(data, encrypted)),
+    getRounds: (encrypted: string) => raw.getRounds(encrypted),
+  };
   if (!Number.isInteger(cost) || cost < MIN_COST || cost > MAX_COST) {
     throw new RangeError(`bcrypt cost must be an integer in [${MIN_COST}, ${MAX_COST}], got ${cost}`);
   }

@@ -1,0 +1,45 @@
+import t from 'tap';
+import { createPasswordHasher } from '../src/index.ts';
+import { createLimiter } from '../src/limiter.ts';
+
+t.test('the limiter never runs more than its limit and serves waiters in order', async (t) => {
+  const limit = createLimiter(2);
+  let running = 0;
+  let peak = 0;
+  const order: number[] = [];
+  await Promise.all(Array.from({ length: 8 }, (_, i) => limit(async () => {
+    running++;
+    peak = Math.max(peak, running);
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    order.push(i);
+    running--;
+  })));
+  t.equal(peak, 2);
+  t.same(order, [0, 1, 2, 3, 4, 5, 6, 7]);
+  t.throws(() => createLimiter(0), RangeError);
+});
+
+t.test('a failing task frees its slot', async (t) => {
+  const limit = createLimiter(1);
+  await t.rejects(limit(async () => { throw new Error('boom'); }), /boom/);
+  t.equal(await limit(async () => 'next'), 'next');
+});
+
+t.test('the hasher bounds concurrent bcrypt work (a login burst cannot take every thread)', async (t) => {
+  let running = 0;
+  let peak = 0;
+  const slow = async <T>(value: T): Promise<T> => {
+    running++;
+    peak = Math.max(peak, running);
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    running--;
+    return value;
+  };
+  const hasher = createPasswordHasher({
+    cost: 4,
+    maxConcurrency: 1,
+    impl: { hash: async () => slow('$2b$04$x'), compare: async () => slow(false), getRounds: () => 4 },
+  });
+  await Promise.all([...Array.from({ length: 5 }, () => hasher.verify('password1', '$2b$04$x')), hasher.verifyDummy('x'), hasher.hash('password1')]);
+  t.equal(peak, 1);
+});
