@@ -13,7 +13,7 @@ export type Owner = TableDefinition['owner']
  */
 export const SERVICE_ACTIONS: Record<Owner, readonly string[]> = {
   identity: ['dynamodb:DeleteItem', 'dynamodb:DescribeTable', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'],
-  token: ['dynamodb:DescribeTable', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'],
+  token: ['dynamodb:ConditionCheckItem', 'dynamodb:DescribeTable', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'],
 }
 
 /** Reads go through GSIs only, so Query is granted on index ARNs and never on a base table. */

@@ -52,7 +52,7 @@ export async function buildApp(config: TokenConfig, options: BuildOptions = {}):
     audience: config.JWT_AUDIENCE,
     ttlSec: config.ACCESS_TOKEN_TTL_SEC,
   })
-  const sessionCache = createSessionStateCache({ load: sessions.get, ttlMs: config.SESSION_CACHE_MS, clock })
+  const sessionCache = createSessionStateCache({ load: (sessionId, userId) => sessions.getForUser(sessionId, userId), ttlMs: config.SESSION_CACHE_MS, clock })
   const common = { sessions, refreshTokens, transactions, accessTokens, sessionCache, clock, refreshTtlSec: config.REFRESH_TOKEN_TTL_SEC }
   const sessionService = createSessionService({ ...common, sessionMaxLifetimeSec: config.SESSION_MAX_LIFETIME_SEC })
   const refreshService = createRefreshService({ ...common, graceSec: config.REFRESH_GRACE_SEC })

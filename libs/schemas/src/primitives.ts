@@ -47,6 +47,19 @@ export function normalizeEmail(email: string): string {
   return email.trim().normalize('NFKC').toLowerCase()
 }
 
+const NORMALIZED_EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/u
+
+/**
+ * Checks an email AFTER `normalizeEmail`: NFKC can turn one character into several (U+FDFA is 18)
+ * or into an `@` (U+FF20), so the raw string passing `EmailSchema` proves nothing about what is
+ * stored and used as a DynamoDB key. Undefined when the normalised email is acceptable.
+ */
+export function emailProblem(normalized: string): string | undefined {
+  if ([...normalized].length > EMAIL_MAX_LENGTH) return `Email must be at most ${EMAIL_MAX_LENGTH} characters`
+  if (!NORMALIZED_EMAIL.test(normalized)) return 'Email is not a valid address'
+  return undefined
+}
+
 /** Problems the JSON schema cannot see; undefined when the password is acceptable. */
 export function passwordProblem(password: string): string | undefined {
   if ([...password].length < PASSWORD_MIN_LENGTH) return `Password must be at least ${PASSWORD_MIN_LENGTH} characters`

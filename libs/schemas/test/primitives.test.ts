@@ -1,6 +1,6 @@
 import t from 'tap'
 import { Value } from '@sinclair/typebox/value'
-import { EmailSchema, PasswordSchema, normalizeEmail, passwordProblem } from '../src/index.ts'
+import { EmailSchema, PasswordSchema, emailProblem, normalizeEmail, passwordProblem } from '../src/index.ts'
 
 t.test('emails are trimmed, NFKC-normalised and lower-cased', async (t) => {
   t.equal(normalizeEmail('  Ada@Example.COM \n'), 'ada@example.com')
@@ -20,4 +20,12 @@ t.test('password policy: at least 8 characters, at most 72 bytes', async (t) => 
   t.equal(passwordProblem('correct horse'), undefined)
   t.equal(passwordProblem('a'.repeat(72)), undefined)
   t.match(passwordProblem('é'.repeat(40)), /72 bytes/, '40 two-byte characters are 80 bytes')
+})
+
+t.test('an email is checked again after normalisation, which can grow it or add an @', async (t) => {
+  t.equal(emailProblem(normalizeEmail(' Ada@Example.com ')), undefined)
+  t.match(emailProblem(normalizeEmail('a\uFF20b@example.com')), /not a valid address/, 'fullwidth @ folds into a second @')
+  const grown = `${'\uFDFA'.repeat(20)}@example.com`
+  t.ok(Value.Check(EmailSchema, grown), 'the raw string passes the schema')
+  t.match(emailProblem(normalizeEmail(grown)), /at most 254/, 'but its NFKC form is 300+ characters')
 })

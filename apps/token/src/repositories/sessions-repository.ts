@@ -21,6 +21,26 @@ export function isSessionActive(session: SessionRecord | undefined, nowSec: numb
   return session !== undefined && session.revokedAt === undefined && session.expiresAt > nowSec
 }
 
+/**
+ * A per-user marker item in the Sessions table (key `user#<userId>`, no `userId` attribute, so it
+ * stays out of the user index): every session created before `revokedBefore` is revoked, except
+ * `keepSessionId` (created in the same millisecond counts as before: when in doubt, revoke). Revoke-all writes it first, so a session that the eventually consistent user
+ * index did not list yet is revoked all the same.
+ */
+export interface UserSessionsMarker {
+  revokedBefore: string
+  keepSessionId?: string
+}
+
+export const userMarkerKey = (userId: string): string => `user#${userId}`
+
+/** The session as the marker leaves it: revoked (at the marker's time) when the marker covers it. */
+export function applyMarker(session: SessionRecord, marker: UserSessionsMarker | undefined): SessionRecord {
+  if (marker === undefined || session.revokedAt !== undefined) return session
+  if (session.createdAt > marker.revokedBefore || session.sessionId === marker.keepSessionId) return session
+  return { ...session, revokedAt: marker.revokedBefore }
+}
+
 export type SessionsRepository = ReturnType<typeof createSessionsRepository>
 
 export function createSessionsRepository(doc: DynamoDBDocumentClient, tableName: string) {
@@ -30,6 +50,37 @@ export function createSessionsRepository(doc: DynamoDBDocumentClient, tableName:
     async get(sessionId: string): Promise<SessionRecord | undefined> {
       const result = await doc.send(new GetCommand({ TableName: tableName, Key: { sessionId }, ConsistentRead: true }))
       return result.Item as SessionRecord | undefined
+    },
+
+    async getMarker(userId: string): Promise<UserSessionsMarker | undefined> {
+      const result = await doc.send(new GetCommand({ TableName: tableName, Key: { sessionId: userMarkerKey(userId) }, ConsistentRead: true }))
+      return result.Item as UserSessionsMarker | undefined
+    },
+
+    /** A session with its user's marker applied; undefined unless it exists and is that user's. */
+    async getForUser(sessionId: string, userId: string): Promise<SessionRecord | undefined> {
+      const [session, marker] = await Promise.all([this.get(sessionId), this.getMarker(userId)])
+      return session === undefined || session.userId !== userId ? undefined : applyMarker(session, marker)
+    },
+
+    /**
+     * Revokes every session of the user created before `nowIso` but `keepSessionId`. Only moves
+     * forward: an older revoke-all arriving late never shortens a newer one.
+     */
+    async markAllRevoked(userId: string, nowIso: string, expiresAt: number, keepSessionId?: string): Promise<void> {
+      try {
+        await doc.send(new UpdateCommand({
+          TableName: tableName,
+          Key: { sessionId: userMarkerKey(userId) },
+          UpdateExpression: keepSessionId === undefined
+            ? 'SET revokedBefore = :now, expiresAt = :exp REMOVE keepSessionId'
+            : 'SET revokedBefore = :now, expiresAt = :exp, keepSessionId = :keep',
+          ConditionExpression: 'attribute_not_exists(revokedBefore) OR revokedBefore < :now',
+          ExpressionAttributeValues: { ':now': nowIso, ':exp': expiresAt, ...(keepSessionId === undefined ? {} : { ':keep': keepSessionId }) },
+        }))
+      } catch (error) {
+        if (!(error instanceof ConditionalCheckFailedException)) throw error
+      }
     },
 
     /** Every session of a user, newest first (the GSI is eventually consistent). */

@@ -1,6 +1,6 @@
 import { TransactWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb'
 import type { RefreshTokenRecord } from './refresh-tokens-repository.ts'
-import type { SessionRecord } from './sessions-repository.ts'
+import { userMarkerKey, type SessionRecord } from './sessions-repository.ts'
 
 export interface TokenTables {
   sessions: string
@@ -8,7 +8,7 @@ export interface TokenTables {
 }
 
 export interface RotateInput {
-  old: Pick<RefreshTokenRecord, 'tokenHash' | 'sessionId'>
+  old: Pick<RefreshTokenRecord, 'tokenHash' | 'sessionId' | 'userId' | 'issuedAt'>
   successor: RefreshTokenRecord
   /** The successor refresh token sealed under the presented one. */
   successorSealed: string
@@ -80,6 +80,15 @@ export function createTokenTransactions(doc: DynamoDBDocumentClient, tables: Tok
               },
             },
             { Put: { TableName: tables.refreshTokens, Item: input.successor, ConditionExpression: 'attribute_not_exists(tokenHash)' } },
+            {
+              // A revoke-all after this token was issued ends its session, listed by the index or not.
+              ConditionCheck: {
+                TableName: tables.sessions,
+                Key: { sessionId: userMarkerKey(input.old.userId) },
+                ConditionExpression: 'attribute_not_exists(revokedBefore) OR revokedBefore < :issuedAt OR keepSessionId = :sid',
+                ExpressionAttributeValues: { ':issuedAt': input.old.issuedAt, ':sid': input.old.sessionId },
+              },
+            },
           ],
         }))
         return { ok: true }
@@ -87,7 +96,7 @@ export function createTokenTransactions(doc: DynamoDBDocumentClient, tables: Tok
         if ((error as Error).name !== 'TransactionCanceledException') throw error
         const reasons = ((error as { CancellationReasons?: CancellationReason[] }).CancellationReasons ?? [])
         if (reasons[0]?.Code === 'ConditionalCheckFailed') return { ok: false, failed: 'token' }
-        if (reasons[1]?.Code === 'ConditionalCheckFailed') return { ok: false, failed: 'session' }
+        if (reasons[1]?.Code === 'ConditionalCheckFailed' || reasons[3]?.Code === 'ConditionalCheckFailed') return { ok: false, failed: 'session' }
         return { ok: false, failed: 'conflict' }
       }
     },

@@ -26,7 +26,7 @@ export function createIntrospectionService(deps: IntrospectionDeps) {
       const nowSec = instant(deps.clock).sec
       const claims = deps.accessTokens.verify(token, nowSec)
       if (claims === undefined) return INACTIVE
-      const session = await deps.sessionCache.get(claims.sid)
+      const session = await deps.sessionCache.get(claims.sid, claims.sub)
       if (session === undefined || session.revoked || session.expiresAt <= nowSec || session.userId !== claims.sub) return INACTIVE
       return {
         active: true,

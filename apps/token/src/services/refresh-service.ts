@@ -47,15 +47,15 @@ export class RefreshTokenError extends AppError {
  * after the window it is treated as stolen: the whole session is revoked.
  */
 export function createRefreshService(deps: RefreshServiceDeps) {
-  async function sessionFailure(sessionId: string, now: Instant): Promise<RefreshTokenError> {
-    const session = await deps.sessions.get(sessionId)
+  async function sessionFailure(token: RefreshTokenRecord, now: Instant): Promise<RefreshTokenError> {
+    const session = await deps.sessions.getForUser(token.sessionId, token.userId)
     return new RefreshTokenError(session === undefined || (session.revokedAt === undefined && session.expiresAt <= now.sec) ? 'expired' : 'revoked')
   }
 
   async function replay(token: RefreshTokenRecord, presented: string, log: FastifyBaseLogger, depth: number): Promise<TokenPair> {
     const now = instant(deps.clock)
-    const session = await deps.sessions.get(token.sessionId)
-    if (!isSessionActive(session, now.sec)) throw await sessionFailure(token.sessionId, now)
+    const session = await deps.sessions.getForUser(token.sessionId, token.userId)
+    if (!isSessionActive(session, now.sec)) throw await sessionFailure(token, now)
     const consumedMs = Date.parse(token.consumedAt as string)
     if (now.ms - consumedMs > deps.graceSec * 1000) {
       await deps.sessions.revoke(token.sessionId, now.iso)
@@ -65,7 +65,9 @@ export function createRefreshService(deps: RefreshServiceDeps) {
     }
     const successorToken = token.successorSealed === undefined ? undefined : openWithToken(presented, token.successorSealed, SUCCESSOR_CONTEXT)
     const successor = token.successorHash === undefined ? undefined : await deps.refreshTokens.get(token.successorHash)
-    if (successorToken === undefined || successor === undefined) throw new Error('rotated refresh token has no usable successor')
+    // Cannot happen in a normal flow (the successor is written in the same transaction); if the
+    // data says otherwise, the token is unusable rather than a server error.
+    if (successorToken === undefined || successor === undefined) throw new RefreshTokenError('revoked')
     if (successor.consumedAt !== undefined && depth < MAX_CHAIN) return replay(successor, successorToken, log, depth + 1)
     if (successor.revokedAt !== undefined) throw new RefreshTokenError('revoked')
     if (successor.expiresAt <= now.sec) throw new RefreshTokenError('expired')
@@ -103,7 +105,7 @@ export function createRefreshService(deps: RefreshServiceDeps) {
           ip: request.ip,
         })
         if (outcome.ok) return tokenPair(deps.accessTokens, successor, successorToken, now.sec)
-        if (outcome.failed === 'session') throw await sessionFailure(token.sessionId, now)
+        if (outcome.failed === 'session') throw await sessionFailure(token, now)
         // Another request rotated (or is rotating) this token: read it again and follow it.
         await sleep(Math.floor(Math.random() * 10 * attempt) + 5)
       }

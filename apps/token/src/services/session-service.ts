@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto'
 import { generateOpaqueToken, hashToken } from '@gatehouse/crypto'
 import { AppError } from '@gatehouse/platform'
 import { ErrorCodes, type IssueTokensRequest, type SessionSummary, type TokenPair } from '@gatehouse/schemas'
-import { isSessionActive, type SessionRecord, type SessionsRepository } from '../repositories/sessions-repository.ts'
+import { applyMarker, isSessionActive, type SessionRecord, type SessionsRepository } from '../repositories/sessions-repository.ts'
 import type { RefreshTokenRecord, RefreshTokensRepository } from '../repositories/refresh-tokens-repository.ts'
 import type { TokenTransactions } from '../repositories/token-transactions.ts'
 import type { AccessTokens } from './access-tokens.ts'
@@ -85,8 +85,8 @@ export function createSessionService(deps: SessionServiceDeps) {
 
     async list(userId: string): Promise<SessionSummary[]> {
       const nowSec = instant(deps.clock).sec
-      const sessions = await deps.sessions.listByUser(userId)
-      return sessions.filter((session) => isSessionActive(session, nowSec)).map((session) => ({
+      const [sessions, marker] = await Promise.all([deps.sessions.listByUser(userId), deps.sessions.getMarker(userId)])
+      return sessions.filter((session) => isSessionActive(applyMarker(session, marker), nowSec)).map((session) => ({
         sessionId: session.sessionId,
         createdAt: session.createdAt,
         lastUsedAt: session.lastUsedAt,
@@ -97,16 +97,21 @@ export function createSessionService(deps: SessionServiceDeps) {
 
     async revokeOne(userId: string, sessionId: string): Promise<void> {
       const now = instant(deps.clock)
-      const session = await deps.sessions.get(sessionId)
-      if (!isSessionActive(session, now.sec) || session.userId !== userId) throw notFound()
+      const session = await deps.sessions.getForUser(sessionId, userId)
+      if (!isSessionActive(session, now.sec)) throw notFound()
       if (!(await endSession(sessionId, now.iso, userId))) throw notFound()
     },
 
-    /** Logout everywhere and password changes: every active session but (optionally) the caller's. */
+    /**
+     * Logout everywhere and password changes: every active session but (optionally) the caller's.
+     * The user's marker is written first and is what guarantees it (rotation and introspection
+     * check it); revoking each listed session as well keeps the items themselves truthful.
+     */
     async revokeAll(userId: string, exceptSessionId?: string): Promise<void> {
       const now = instant(deps.clock)
+      await deps.sessions.markAllRevoked(userId, now.iso, now.sec + deps.sessionMaxLifetimeSec, exceptSessionId)
       const sessions = await deps.sessions.listByUser(userId)
-      const targets = sessions.filter((session) => isSessionActive(session, now.sec) && session.sessionId !== exceptSessionId)
+      const targets = sessions.filter((session) => isSessionActive(session, now.sec) && session.createdAt <= now.iso && session.sessionId !== exceptSessionId)
       await Promise.all(targets.map((session) => endSession(session.sessionId, now.iso, userId)))
     },
   }

@@ -9,7 +9,8 @@ export interface SessionState {
 }
 
 export interface SessionStateCacheOptions {
-  load: (sessionId: string) => Promise<SessionRecord | undefined>
+  /** The session as its user's revoke-all marker leaves it (see sessions-repository). */
+  load: (sessionId: string, userId: string) => Promise<SessionRecord | undefined>
   ttlMs: number
   clock: Clock
   maxEntries?: number
@@ -28,9 +29,9 @@ export function createSessionStateCache(options: SessionStateCacheOptions) {
   const entries = new Map<string, { state: SessionState | undefined; fetchedAt: number }>()
   const inFlight = new Map<string, Promise<SessionState | undefined>>()
 
-  async function fetchState(sessionId: string): Promise<SessionState | undefined> {
+  async function fetchState(sessionId: string, userId: string): Promise<SessionState | undefined> {
     const fetchedAt = options.clock()
-    const session = await options.load(sessionId)
+    const session = await options.load(sessionId, userId)
     const state = session === undefined
       ? undefined
       : { userId: session.userId, expiresAt: session.expiresAt, revoked: session.revokedAt !== undefined }
@@ -44,12 +45,13 @@ export function createSessionStateCache(options: SessionStateCacheOptions) {
   }
 
   return {
-    get(sessionId: string): Promise<SessionState | undefined> {
+    /** Keyed by session id; `userId` (the token's `sub`) picks the revoke-all marker to apply. */
+    get(sessionId: string, userId: string): Promise<SessionState | undefined> {
       const cached = entries.get(sessionId)
       if (cached !== undefined && options.clock() - cached.fetchedAt < options.ttlMs) return Promise.resolve(cached.state)
       const pending = inFlight.get(sessionId)
       if (pending !== undefined) return pending
-      const promise = fetchState(sessionId).finally(() => inFlight.delete(sessionId))
+      const promise = fetchState(sessionId, userId).finally(() => inFlight.delete(sessionId))
       inFlight.set(sessionId, promise)
       return promise
     },
