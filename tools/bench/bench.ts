@@ -5,7 +5,7 @@ import { createDynamoClients, createTables, tableNames } from '@gatehouse/dynamo
 import { provideDynamo, type RunningDynamo } from '@gatehouse/dynamo-local'
 import { bundleApp } from '../build/bundle.ts'
 import { seedUsers } from '../seed/seed.ts'
-import { startStack, type Stack } from '../stack/index.ts'
+import { startStack, type Stack } from '@gatehouse/stack'
 import { signIn } from './fixtures.ts'
 import { bundleFigures, memoryFigures, rssSampler, SERVICES, startupFigures } from './figures/footprint.ts'
 import { contentionFigure, introspectionFigure } from './figures/introspection.ts'

@@ -1,4 +1,4 @@
-import type { Stack } from '../stack/index.ts'
+import type { Stack } from '@gatehouse/stack'
 
 /** A signed-in browser: what the refresh, introspection and /auth/me figures replay. */
 export interface SignedIn {

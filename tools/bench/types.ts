@@ -1,5 +1,5 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb'
-import type { Stack } from '../stack/index.ts'
+import type { Stack } from '@gatehouse/stack'
 import type { SignedIn } from './fixtures.ts'
 
 /** One row of the results: what was measured, against what, and whether the goal was met. */

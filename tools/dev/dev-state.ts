@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { dirname } from 'node:path'
 import { generateSigningKey, type KeySet } from '@gatehouse/crypto'
-import { newSecrets, type StackSecrets } from '../stack/index.ts'
+import { newSecrets, type StackSecrets } from '@gatehouse/stack'
 
 /**
  * Development state that must survive restarts, or sessions and tokens would die with every

@@ -6,7 +6,7 @@
 import { join, resolve } from 'node:path'
 import { createDynamoClients, createTables } from '@gatehouse/dynamo'
 import { provideDynamo, type RunningDynamo } from '@gatehouse/dynamo-local'
-import { startStack, type Stack } from '../stack/index.ts'
+import { startStack, type Stack } from '@gatehouse/stack'
 import { devSecrets, devSigningKeys } from './dev-state.ts'
 
 const root = join(import.meta.dirname, '..', '..')

@@ -14,8 +14,12 @@ const HealthSchema = Type.Object({
  * are named but never described: their errors go to the log.
  */
 export function registerHealthRoutes(app: App, checks: Record<string, ReadinessCheck>, timeoutMs = 2000): void {
-  app.get('/health/live', { logLevel: 'warn', schema: { hide: true, response: { 200: HealthSchema } } }, async () => ({ status: 'ok' as const }))
-  app.get('/health/ready', { logLevel: 'warn', schema: { hide: true, response: { 200: HealthSchema, 503: HealthSchema } } }, async (request, reply) => {
+  // Probes arrive every few seconds: log them only when something is wrong, never more than the
+  // service's own level allows (a `silent` service stays silent).
+  const quiet = ['fatal', 'error', 'silent'] as const
+  const logLevel = quiet.find((level) => level === app.log.level) ?? 'warn'
+  app.get('/health/live', { logLevel, schema: { hide: true, response: { 200: HealthSchema } } }, async () => ({ status: 'ok' as const }))
+  app.get('/health/ready', { logLevel, schema: { hide: true, response: { 200: HealthSchema, 503: HealthSchema } } }, async (request, reply) => {
     const results: Record<string, string> = {}
     await Promise.all(Object.entries(checks).map(async ([name, check]) => {
       try {

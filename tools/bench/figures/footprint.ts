@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { serviceCommand, type ServiceName } from '../../stack/index.ts'
+import { serviceCommand, type ServiceName } from '@gatehouse/stack'
 import { round } from '../load.ts'
 import { processEnv, rssMb, spawnUntilReady, startBaseline } from '../processes.ts'
 import type { BenchContext, Figure } from '../types.ts'
@@ -32,7 +32,7 @@ export async function startupFigures(ctx: BenchContext): Promise<Figure[]> {
   const figures: Figure[] = []
   for (const name of SERVICES) {
     ctx.log(`start-up: ${name}, ${ctx.reps}×`)
-    const env = processEnv(ctx.stack.services[name].child.pid as number)
+    const env = processEnv(ctx.stack.services[name]?.child.pid as number)
     const ms = await times(() => spawnUntilReady(serviceCommand(name, ctx.fromDist), env))
     const ratio = ms / bare
     figures.push({
@@ -52,7 +52,7 @@ export async function startupFigures(ctx: BenchContext): Promise<Figure[]> {
 /** Samples every service's RSS while loads run and keeps the highest. */
 export function rssSampler(ctx: BenchContext, everyMs = 200): { idle: Record<ServiceName, number>; stop(): Record<ServiceName, number> } {
   const read = (): Record<ServiceName, number> =>
-    Object.fromEntries(SERVICES.map((name) => [name, rssMb(ctx.stack.services[name].child.pid as number)])) as Record<ServiceName, number>
+    Object.fromEntries(SERVICES.map((name) => [name, rssMb(ctx.stack.services[name]?.child.pid as number)])) as Record<ServiceName, number>
   const idle = read()
   const peak = { ...idle }
   const timer = setInterval(() => {

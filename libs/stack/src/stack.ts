@@ -31,12 +31,18 @@ export interface StackOptions {
   log?: (line: string) => void
   /** Bind the gateway on all interfaces (npm start) or loopback only (tests). */
   gatewayHost?: string
+  /**
+   * Which services to start; all three when absent. `['identity', 'token']` leaves the gateway to
+   * a test that builds it in-process (its URL and port are still reserved, as the token issuer).
+   */
+  services?: readonly ServiceName[]
 }
 
 export interface Stack {
   urls: Record<ServiceName, string>
   secrets: StackSecrets
-  services: Record<ServiceName, ServiceProcess>
+  /** The started services only (see StackOptions.services). */
+  services: Partial<Record<ServiceName, ServiceProcess>>
   /** Stops one service (e.g. to test the gateway's 503) and starts it again on the same port. */
   stopService(name: ServiceName, signal?: NodeJS.Signals): Promise<void>
   startService(name: ServiceName): Promise<void>
@@ -50,7 +56,8 @@ export function newSecrets(): StackSecrets {
 
 /**
  * The three services as separate processes, each given only its own configuration, exactly as
- * their containers would be. Used by `npm start`, the end-to-end tests and the benchmark.
+ * their containers would be. Used by `npm start`, the end-to-end tests, the benchmark and the
+ * gateway's tests against the real services (which start only identity and token).
  */
 export async function startStack(options: StackOptions): Promise<Stack> {
   const secrets = options.secrets ?? newSecrets()
@@ -98,7 +105,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       ...options.env?.gateway,
     },
   }
-  const services = {} as Record<ServiceName, ServiceProcess>
+  const services: Partial<Record<ServiceName, ServiceProcess>> = {}
   const start = async (name: ServiceName): Promise<void> => {
     services[name] = await startServiceProcess({
       name,
@@ -111,9 +118,10 @@ export async function startStack(options: StackOptions): Promise<Stack> {
   const stop = async (): Promise<void> => {
     await Promise.all(Object.values(services).map((service) => service.stop()))
   }
+  const wanted = new Set(options.services ?? ['identity', 'token', 'gateway'])
   try {
-    await Promise.all([start('identity'), start('token')])
-    await start('gateway')
+    await Promise.all((['identity', 'token'] as const).filter((name) => wanted.has(name)).map(start))
+    if (wanted.has('gateway')) await start('gateway')
   } catch (error) {
     await stop()
     throw error
@@ -124,6 +132,6 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     services,
     stop,
     startService: start,
-    stopService: async (name, signal) => services[name].stop(signal),
+    stopService: async (name, signal) => services[name]?.stop(signal),
   }
 }

@@ -25,7 +25,7 @@ export interface ServiceProcess {
   exited: Promise<number | null>
 }
 
-const root = join(import.meta.dirname, '..', '..')
+const root = join(import.meta.dirname, '..', '..', '..')
 /** Variables a service inherits from the launcher's environment: the runtime's, never config. */
 const INHERITED = ['PATH', 'HOME', 'TZ', 'LANG', 'NODE_V8_COVERAGE', 'NODE_OPTIONS', 'TMPDIR']
 
