@@ -10,6 +10,7 @@ import { createIdentityClient } from './clients/identity-client.ts'
 import { createTokenClient } from './clients/token-client.ts'
 import { createBearerGuard } from './plugins/bearer-auth.ts'
 import { createCsrfGuard } from './plugins/csrf.ts'
+import { createDeviceCookie } from './plugins/device-cookie.ts'
 import { useJsonOnly } from './plugins/json-body.ts'
 import { registerOpenApi } from './plugins/openapi.ts'
 import { registerRateLimits } from './plugins/rate-limits.ts'
@@ -26,12 +27,16 @@ export interface BuildOptions {
 
 /** Builds the public gateway; never listens (main.ts does, tests inject). */
 export async function buildApp(config: GatewayConfig, options: BuildOptions = {}): Promise<App> {
+  const hops = trustProxy(config)
   const app = createServer({
     service: 'gateway',
     logLevel: config.LOG_LEVEL,
     bodyLimit: config.BODY_LIMIT,
-    // Fastify accepts a hop count at runtime (docs: Server#trustproxy); its types omit number.
-    trustProxy: trustProxy(config) as boolean,
+    // Fastify 5.12 reads a bare hop count as "trust nothing" (it cannot tell a direct client
+    // from the proxy), which made every client look like the load balancer and the per-IP limits
+    // one shared bucket. The gateway is reachable only through its load balancer, so trust
+    // exactly TRUST_PROXY hops, as a function Fastify passes to proxy-addr unchanged.
+    trustProxy: hops === false ? false : (_address: string, hop: number) => hop < hops,
     ...(options.logger === undefined ? {} : { logger: options.logger }),
   })
   useJsonOnly(app)
@@ -67,7 +72,8 @@ export async function buildApp(config: GatewayConfig, options: BuildOptions = {}
     if (request.url.startsWith('/auth/')) reply.header('cache-control', 'no-store').header('pragma', 'no-cache')
   })
 
-  registerAuthRoutes(app, { auth, cookie: refreshCookie, limits, csrf: createCsrfGuard(origins) })
+  const deviceCookie = createDeviceCookie(config.DEVICE_COOKIE_NAME, config.COOKIE_SECURE, config.DEVICE_COOKIE_MAX_AGE_SECONDS)
+  registerAuthRoutes(app, { auth, cookie: refreshCookie, deviceCookie, limits, csrf: createCsrfGuard(origins) })
   registerAccountRoutes(app, { auth, cookie: refreshCookie, bearer: createBearerGuard(token) })
   registerJwksRoute(app, createJwksCache(token, config.JWKS_CACHE_SECONDS), config.JWKS_CACHE_SECONDS)
 

@@ -20,6 +20,12 @@ export const GatewayConfigSchema = Type.Object({
    * to /auth (refresh and logout), never to every request.
    */
   REFRESH_COOKIE_NAME: Type.String({ default: 'gh_refresh', pattern: '^[A-Za-z0-9_-]{1,64}$' }),
+  /**
+   * Long-lived random device id, sent to identity with every login so a device that signed in to
+   * an account before is never locked out by strangers' failed guesses (OWASP device cookies).
+   */
+  DEVICE_COOKIE_NAME: Type.String({ default: 'gh_device', pattern: '^[A-Za-z0-9_-]{1,64}$' }),
+  DEVICE_COOKIE_MAX_AGE_SECONDS: Type.Integer({ minimum: 86_400, maximum: 63_072_000, default: 31_536_000 }),
   /** `false` only for plain-HTTP local development; browsers drop Secure cookies over http. */
   COOKIE_SECURE: Type.Boolean({ default: true }),
   /** Comma-separated origins (scheme://host[:port]) allowed cross-origin with credentials; empty: none. */

@@ -58,6 +58,7 @@ export async function buildApp(config: IdentityConfig, options: BuildOptions = {
       lockBaseSeconds: config.LOGIN_LOCK_BASE_SECONDS,
       lockMaxSeconds: config.LOGIN_LOCK_MAX_SECONDS,
       ttlSeconds: config.LOGIN_ATTEMPTS_TTL_SECONDS,
+      deviceTrustSeconds: config.LOGIN_DEVICE_TRUST_SECONDS,
     }),
     defaultScope: config.DEFAULT_SCOPE,
     now,

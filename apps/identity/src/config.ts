@@ -25,5 +25,10 @@ export const IdentityConfigSchema = Type.Object({
   LOGIN_LOCK_MAX_SECONDS: Type.Integer({ minimum: 1, maximum: 86_400, default: 900 }),
   /** How long a failure count is remembered after the last attempt (DynamoDB TTL cleans up). */
   LOGIN_ATTEMPTS_TTL_SECONDS: Type.Integer({ minimum: 60, maximum: 2_592_000, default: 86_400 }),
+  /**
+   * How long a device (the gateway's device cookie) stays trusted for an account after its last
+   * successful login there; a trusted device has its own failure counter (180 days).
+   */
+  LOGIN_DEVICE_TRUST_SECONDS: Type.Integer({ minimum: 3600, maximum: 63_072_000, default: 15_552_000 }),
 })
 export type IdentityConfig = Static<typeof IdentityConfigSchema>

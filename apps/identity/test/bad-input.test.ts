@@ -13,6 +13,10 @@ t.test('bad input of every kind gets a clear 4xx in the shared shape and writes 
     { name: 'number email', url: '/v1/users', payload: { email: 42, password: PASSWORD }, status: 400, code: 'VALIDATION_FAILED' },
     { name: 'array password', url: '/v1/users', payload: { email: 'a@example.com', password: [PASSWORD] }, status: 400, code: 'VALIDATION_FAILED' },
     { name: 'invalid email', url: '/v1/users', payload: { email: 'not-an-email', password: PASSWORD }, status: 400, code: 'VALIDATION_FAILED' },
+    // Regression: NFKC turned these into a second @ or a key past DynamoDB's size limit (a 500).
+    { name: 'fullwidth @ that normalises into a second @', url: '/v1/users', payload: { email: 'a\uFF20b@example.com', password: PASSWORD }, status: 400, code: 'VALIDATION_FAILED' },
+    { name: 'email that NFKC grows past 254 characters', url: '/v1/users', payload: { email: `${'\uFDFA'.repeat(200)}@example.com`, password: PASSWORD }, status: 400, code: 'VALIDATION_FAILED' },
+    { name: 'login: email that NFKC grows past 254 characters', url: '/v1/credentials/verify', payload: { email: `${'\uFDFA'.repeat(200)}@example.com`, password: PASSWORD }, status: 400, code: 'VALIDATION_FAILED' },
     { name: 'email with spaces inside', url: '/v1/users', payload: { email: 'a b@example.com', password: PASSWORD }, status: 400, code: 'VALIDATION_FAILED' },
     { name: 'empty password', url: '/v1/users', payload: { email: 'a@example.com', password: '' }, status: 400, code: 'VALIDATION_FAILED' },
     { name: 'body is an array', url: '/v1/users', payload: [], status: 400, code: 'VALIDATION_FAILED' },

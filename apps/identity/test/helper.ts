@@ -64,8 +64,8 @@ export async function createUser(app: App, email: string, password = PASSWORD) {
   return app.inject({ method: 'POST', url: '/v1/users', headers: AUTH, payload: { email, password } })
 }
 
-export async function login(app: App, email: string, password = PASSWORD) {
-  return app.inject({ method: 'POST', url: '/v1/credentials/verify', headers: AUTH, payload: { email, password } })
+export async function login(app: App, email: string, password = PASSWORD, deviceId?: string) {
+  return app.inject({ method: 'POST', url: '/v1/credentials/verify', headers: AUTH, payload: { email, password, ...(deviceId === undefined ? {} : { deviceId }) } })
 }
 
 /** Every item of one table: proves what was (or was not) written. */

@@ -95,3 +95,13 @@ t.test('change password shares the throttle, since it is a password check too', 
   t.equal(res.statusCode, 429)
   t.equal(res.headers['retry-after'], '1')
 })
+
+t.test('a counter past its TTL starts afresh even while DynamoDB has not deleted it yet', async (t) => {
+  const clock = fakeClock()
+  const { app } = await buildTestApp(t, 'throttle-stale', { now: clock.now, env: { LOGIN_ATTEMPTS_TTL_SECONDS: '60' } })
+  await createUser(app, 'stale@example.com')
+  for (let i = 0; i < 5; i += 1) t.equal((await login(app, 'stale@example.com', WRONG)).statusCode, 401)
+  clock.advance(62)
+  t.equal((await login(app, 'stale@example.com', WRONG)).statusCode, 401, 'one failure, counted as the first')
+  t.equal((await login(app, 'stale@example.com')).statusCode, 200, 'no lock: the old streak was forgotten')
+})

@@ -42,7 +42,8 @@ export const TABLES: readonly TableDefinition[] = [
   {
     name: 'LoginAttempts',
     owner: 'identity',
-    // Per-account failure counters for the login throttle, keyed by normalised email.
+    // The login throttle's failure counters (per account, and per trusted device of an account)
+    // and the devices trusted for an account; keys are built by identity's repository.
     keySchema: [{ AttributeName: 'key', KeyType: 'HASH' }],
     attributes: [{ AttributeName: 'key', AttributeType: 'S' }],
     globalSecondaryIndexes: [],

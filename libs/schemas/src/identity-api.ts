@@ -39,12 +39,24 @@ export const UserSchema = Type.Object(
 export type User = Static<typeof UserSchema>
 
 /**
+ * The caller's long-lived random id for the browser or app making a login (the gateway's device
+ * cookie: OWASP "Slow Down Online Guessing Attacks with Device Cookies"). A device that has signed
+ * in to an account before is throttled on its own counter, so strangers' failures cannot lock its
+ * owner out. At least 128 bits, base64url.
+ */
+export const DeviceIdSchema = Type.String({
+  pattern: '^[A-Za-z0-9_-]{22,128}$',
+  description: 'Opaque device id (base64url, 22 to 128 characters)',
+})
+export type DeviceId = Static<typeof DeviceIdSchema>
+
+/**
  * POST /v1/credentials/verify → 200 VerifyCredentialsResponse; 401 INVALID_CREDENTIALS (the same
  * answer for an unknown email and a wrong password); 429 TOO_MANY_ATTEMPTS with a `Retry-After`
  * header and `details.retryAfterSeconds`.
  */
 export const VerifyCredentialsRequestSchema = Type.Object(
-  { email: EmailSchema, password: PresentedPasswordSchema },
+  { email: EmailSchema, password: PresentedPasswordSchema, deviceId: Type.Optional(DeviceIdSchema) },
   { additionalProperties: false },
 )
 export type VerifyCredentialsRequest = Static<typeof VerifyCredentialsRequestSchema>

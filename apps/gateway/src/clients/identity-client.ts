@@ -17,7 +17,6 @@ export interface IdentityClient {
   changePassword(context: CallContext, userId: string, request: ChangePasswordRequest): Promise<void>
 }
 
-/** Password-policy answers are public: the client must know why its new password was refused. */
 const POLICY_CODES = new Set<string>([ErrorCodes.WEAK_PASSWORD, ErrorCodes.PASSWORD_TOO_LONG, ErrorCodes.VALIDATION_FAILED])
 
 function tooManyAttempts(answer: DownstreamAnswer): AppError {
@@ -32,7 +31,13 @@ function tooManyAttempts(answer: DownstreamAnswer): AppError {
 const badCredentials = (answer: DownstreamAnswer): boolean =>
   answer.status === 401 && downstreamError(answer).code === ErrorCodes.INVALID_CREDENTIALS
 
-function policyError(answer: DownstreamAnswer): AppError | undefined {
+/**
+ * A client error the gateway passes on as its own: password policy (the client must know why its
+ * new password was refused) and 413 (the body we forwarded exceeds identity's limit, the client's
+ * input, not a server fault).
+ */
+function clientError(answer: DownstreamAnswer): AppError | undefined {
+  if (answer.status === 413) return new AppError(413, ErrorCodes.PAYLOAD_TOO_LARGE, 'Request body is too large')
   const { code, message } = downstreamError(answer)
   if (answer.status !== 400 || !POLICY_CODES.has(code)) return undefined
   // Only the code and message pass; internal details (paths in identity's schemas) stay inside.
@@ -46,7 +51,7 @@ export function createIdentityClient(downstream: Downstream): IdentityClient {
       const answer = await downstream.call(context, { method: 'POST', path: '/v1/users', json: request })
       if (answer.status === 201) return answer.body as User
       if (answer.status === 409) throw new AppError(409, ErrorCodes.EMAIL_TAKEN, 'An account with this email already exists')
-      throw policyError(answer) ?? unexpectedAnswer(context, downstream, answer)
+      throw clientError(answer) ?? unexpectedAnswer(context, downstream, answer)
     },
 
     async verifyCredentials(context, request) {
@@ -55,7 +60,7 @@ export function createIdentityClient(downstream: Downstream): IdentityClient {
       // One message for an unknown email and a wrong password: the answer must not reveal accounts.
       if (badCredentials(answer)) throw new AppError(401, ErrorCodes.INVALID_CREDENTIALS, 'Invalid email or password')
       if (answer.status === 429) throw tooManyAttempts(answer)
-      throw unexpectedAnswer(context, downstream, answer)
+      throw clientError(answer) ?? unexpectedAnswer(context, downstream, answer)
     },
 
     async getUser(context, userId) {
@@ -71,7 +76,7 @@ export function createIdentityClient(downstream: Downstream): IdentityClient {
       // 403, not 401: the bearer token is fine, and a 401 would tell clients to sign the user out.
       if (badCredentials(answer)) throw new AppError(403, ErrorCodes.INVALID_CREDENTIALS, 'Current password is incorrect')
       if (answer.status === 429) throw tooManyAttempts(answer)
-      throw policyError(answer) ?? unexpectedAnswer(context, downstream, answer)
+      throw clientError(answer) ?? unexpectedAnswer(context, downstream, answer)
     },
   }
 }

@@ -15,7 +15,7 @@ export interface AuthLimits {
    * hook), so the stricter limit's numbers are the ones in the headers.
    */
   loginPerIp: PreParsingHook
-  /** preHandler: per normalised email, after validation. */
+  /** preHandler: per normalised email and client IP, after validation. */
   loginPerEmail: Hook
   registerPerIp: PreParsingHook
   registerPerEmail: Hook
@@ -30,12 +30,21 @@ function tooMany(seconds: number): AppError {
 
 /** Emails are hashed in counter keys so Redis never holds a list of addresses. */
 const emailKey = (email: string): string => createHash('sha256').update(normalizeEmail(email)).digest('base64url')
+const emailAndIpKey = (email: string, ip: string): string =>
+  createHash('sha256').update(`${normalizeEmail(email)}\n${normalizeIP(ip)}`).digest('base64url')
 
 /**
  * A global per-IP limit on every route, and stricter limits on login and register per IP and
  * per normalised email (OWASP ASVS V2.2.1: anti-automation against credential stuffing and
  * account enumeration). Counters are in memory, or in Redis when given one, so every gateway
  * instance counts against the same limits.
+ *
+ * Login's per-email limit is keyed on email + client IP: keyed on the email alone, anyone who
+ * knows an address could spend its budget from anywhere and lock the owner out, again every
+ * window. Per email + IP it still stops one source hammering one account, the per-IP limit stops
+ * one source spraying many, and identity's per-account throttle (which spares the owner's trusted
+ * devices) bounds guessing spread over many addresses. Register stays per email: an existing
+ * account cannot be registered again anyway, so nobody is locked out of anything.
  */
 export async function registerRateLimits(app: App, config: GatewayConfig, redis: Redis | undefined): Promise<AuthLimits> {
   await app.register(rateLimit, {
@@ -72,13 +81,14 @@ export async function registerRateLimits(app: App, config: GatewayConfig, redis:
   }
   const byIp = (request: FastifyRequest): string => normalizeIP(request.ip)
   const byEmail = (request: FastifyRequest): string => emailKey((request.body as { email: string }).email)
+  const byEmailAndIp = (request: FastifyRequest): string => emailAndIpKey((request.body as { email: string }).email, request.ip)
   const beforeParsing = (hook: Hook): PreParsingHook => async (request, reply, payload) => {
     await hook(request, reply)
     return payload
   }
   return {
     loginPerIp: beforeParsing(limiter('login-ip', config.RATE_LIMIT_LOGIN_PER_IP, byIp)),
-    loginPerEmail: limiter('login-email', config.RATE_LIMIT_LOGIN_PER_EMAIL, byEmail),
+    loginPerEmail: limiter('login-email-ip', config.RATE_LIMIT_LOGIN_PER_EMAIL, byEmailAndIp),
     registerPerIp: beforeParsing(limiter('register-ip', config.RATE_LIMIT_REGISTER_PER_IP, byIp)),
     registerPerEmail: limiter('register-email', config.RATE_LIMIT_REGISTER_PER_EMAIL, byEmail),
   }

@@ -2,6 +2,7 @@ import type { FastifyRequest } from 'fastify'
 import { AppError, type App } from '@gatehouse/platform'
 import { ErrorCodes, type TokenPair } from '@gatehouse/schemas'
 import { RefreshRejected } from '../clients/token-client.ts'
+import type { DeviceCookie } from '../plugins/device-cookie.ts'
 import type { RefreshCookie } from '../plugins/refresh-cookie.ts'
 import type { AuthLimits } from '../plugins/rate-limits.ts'
 import type { AuthService, DeviceHints } from '../services/auth-service.ts'
@@ -18,6 +19,7 @@ import { COMMON_ERRORS, errorResponses } from './error-responses.ts'
 export interface AuthRouteDeps {
   auth: AuthService
   cookie: RefreshCookie
+  deviceCookie: DeviceCookie
   limits: AuthLimits
   csrf: (request: FastifyRequest) => Promise<void>
 }
@@ -26,7 +28,7 @@ const device = (request: FastifyRequest): DeviceHints => ({ userAgent: request.h
 
 /** Sign-up, sign-in, refresh and sign-out: the endpoints a browser reaches without a bearer token. */
 export function registerAuthRoutes(app: App, deps: AuthRouteDeps): void {
-  const { auth, cookie, limits, csrf } = deps
+  const { auth, cookie, deviceCookie, limits, csrf } = deps
 
   const issue = (reply: Parameters<RefreshCookie['set']>[0], pair: TokenPair): AccessTokenResponse => {
     cookie.set(reply, pair.refreshToken, pair.refreshExpiresIn)
@@ -58,7 +60,10 @@ export function registerAuthRoutes(app: App, deps: AuthRouteDeps): void {
     onRequest: [csrf],
     preParsing: [limits.loginPerIp],
     preHandler: [limits.loginPerEmail],
-  }, async (request, reply) => issue(reply, await auth.login(request, request.body, device(request))))
+  }, async (request, reply) => {
+    const deviceId = deviceCookie.ensure(request, reply)
+    return issue(reply, await auth.login(request, { ...request.body, deviceId }, device(request)))
+  })
 
   app.post('/auth/refresh', {
     schema: {

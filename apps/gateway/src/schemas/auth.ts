@@ -1,12 +1,5 @@
 import { Type, type Static } from '@sinclair/typebox'
-import {
-  EmailSchema,
-  IsoDateSchema,
-  NewPasswordSchema,
-  PresentedPasswordSchema,
-  SessionIdSchema,
-  UserIdSchema,
-} from '@gatehouse/schemas'
+import { EmailSchema, IsoDateSchema, PASSWORD_MAX_BYTES, SessionIdSchema, UserIdSchema } from '@gatehouse/schemas'
 
 /**
  * The public API's shapes. Response schemas double as a filter: the refresh token, the session id
@@ -14,6 +7,21 @@ import {
  */
 
 export const ErrorRef = Type.Ref('ErrorResponse')
+
+/**
+ * Public password fields stop at 256 characters: far above anything bcrypt can use, yet small
+ * enough that a body the gateway accepts, re-serialised for identity (at worst 6 bytes a character
+ * as `\uXXXX`), always fits identity's own body limit. Identity still applies its 72-byte rule
+ * and answers PASSWORD_TOO_LONG for a new password over it.
+ */
+export const PUBLIC_PASSWORD_MAX_LENGTH = 256
+
+const PresentedPasswordSchema = Type.String({ minLength: 1, maxLength: PUBLIC_PASSWORD_MAX_LENGTH, description: 'Password to check' })
+const NewPasswordSchema = Type.String({
+  minLength: 1,
+  maxLength: PUBLIC_PASSWORD_MAX_LENGTH,
+  description: `New password: at least 8 characters, at most ${PASSWORD_MAX_BYTES} bytes in UTF-8, not a commonly used password`,
+})
 
 export const CredentialsSchema = Type.Object(
   { email: EmailSchema, password: PresentedPasswordSchema },

@@ -11,7 +11,8 @@ export interface AttemptRecord {
 }
 
 /**
- * Per-account login attempt counters in the LoginAttempts table, shared by every identity
+ * Login attempt counters (per account, and per trusted device of an account) and trusted-device
+ * marks in the LoginAttempts table, shared by every identity
  * instance. Writes are compare-and-set on the count, so two concurrent attempts can never both
  * be counted as the same one.
  */
@@ -40,6 +41,20 @@ export function createLoginAttemptsRepository(doc: DynamoDBDocumentClient, table
 
     async reset(key: string): Promise<void> {
       await doc.send(new DeleteCommand({ TableName: tableName, Key: { key } }))
+    },
+
+    /** Marks a device as trusted for an account until `expiresAt` (epoch seconds, the TTL). */
+    async trust(key: string, expiresAt: number): Promise<void> {
+      await doc.send(new PutCommand({ TableName: tableName, Item: { key, expiresAt } }))
+    },
+
+    /**
+     * Whether a trust item exists and has not expired at `nowSeconds`: DynamoDB TTL deletes
+     * expired items only eventually (often days later), so the expiry is checked here too.
+     */
+    async isTrusted(key: string, nowSeconds: number): Promise<boolean> {
+      const { Item } = await doc.send(new GetCommand({ TableName: tableName, Key: { key }, ConsistentRead: true }))
+      return Item !== undefined && Number(Item['expiresAt']) > nowSeconds
     },
   }
 }

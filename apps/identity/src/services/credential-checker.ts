@@ -10,7 +10,7 @@ export interface CredentialCheckerDeps {
 /**
  * Finds a user by (normalised) email and checks the password; undefined for an unknown email or a
  * wrong password alike. Every path pays exactly one bcrypt compare, except right after a password
- * change (see below).
+ * change or a sign-up, while the GSI lags (see below).
  */
 export function createCredentialChecker({ users, hasher, iso }: CredentialCheckerDeps) {
   async function check(email: string, password: string): Promise<LoginRecord | undefined> {
@@ -26,16 +26,15 @@ export function createCredentialChecker({ users, hasher, iso }: CredentialChecke
 
   /**
    * The GSI is eventually consistent, so a user who signed up a moment ago may be missing from it:
-   * a consistent read of the email guard settles it. Unknown emails still pay one bcrypt compare
-   * against a dummy hash so the response time does not reveal which accounts exist.
+   * a consistent read of the email guard settles it. That read runs while the dummy compare does,
+   * so an unknown email costs index + max(read, bcrypt), like a known one, and its response time
+   * does not reveal which accounts exist. Only an account the index has not caught up with yet
+   * (about a second after sign-up) pays a second, real compare.
    */
   async function checkAfterIndexMiss(email: string, password: string): Promise<LoginRecord | undefined> {
-    const ownerId = await users.emailOwner(email)
+    const [ownerId] = await Promise.all([users.emailOwner(email), hasher.verifyDummy(password)])
     const user = ownerId === undefined ? undefined : await users.getById(ownerId)
-    if (user === undefined) {
-      await hasher.verifyDummy(password)
-      return undefined
-    }
+    if (user === undefined) return undefined
     return (await hasher.verify(password, user.passwordHash)) ? upgrade(user, password) : undefined
   }
 

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto'
 import { AppError } from '@gatehouse/platform'
 import { ErrorCodes } from '@gatehouse/schemas'
 import type { LoginAttemptsRepository } from '../repositories/login-attempts-repository.ts'
@@ -10,6 +11,8 @@ export interface LoginThrottleOptions {
   lockBaseSeconds: number
   lockMaxSeconds: number
   ttlSeconds: number
+  /** How long a device stays trusted for an account after its last successful login. */
+  deviceTrustSeconds: number
 }
 
 export interface LoginAttempt {
@@ -19,6 +22,15 @@ export interface LoginAttempt {
 
 /** `login#<normalised email>`: unknown emails are counted too, so the throttle cannot reveal which accounts exist. */
 export const attemptKey = (email: string): string => `login#${email}`
+
+/**
+ * Only a SHA-256 of the device id is stored: a table dump does not hand out device cookies. The
+ * fixed-length hash comes before the email, so no email (which may contain `#`) can spell another
+ * account's key.
+ */
+export const hashDeviceId = (deviceId: string): string => createHash('sha256').update(deviceId).digest('base64url')
+export const deviceAttemptKey = (email: string, deviceHash: string): string => `login-device#${deviceHash}#${email}`
+export const trustedDeviceKey = (email: string, deviceHash: string): string => `trusted-device#${deviceHash}#${email}`
 
 /** Compare-and-set rounds lost to concurrent attempts on one account before we answer 429. */
 const CAS_TRIES = 5
@@ -32,15 +44,20 @@ const tooManyAttempts = (retryAfterSeconds: number): AppError =>
 /**
  * Brute-force defence per account (OWASP ASVS V2.2.1): after `maxFailures` consecutive failures,
  * further attempts are refused without running bcrypt, for a window that doubles with each
- * failure and is capped at `lockMaxSeconds`, so an attacker can slow an account's owner down but
- * never lock them out for good.
+ * failure and is capped at `lockMaxSeconds`.
+ *
+ * Device cookies (https://owasp.org/www-community/Slow_Down_Online_Guessing_Attacks_with_Device_Cookies):
+ * a device that has signed in to the account before is counted on a counter of its own, so a
+ * stranger who knows the email, guessing from devices of their own, can lock out only untrusted
+ * devices, never the owner on a device they have used. Attempts without a trusted device share the
+ * account counter, so guessing stays slow.
  *
  * Each attempt is counted before the password is checked, and the attempt that reaches the limit
  * writes its lock in the same conditional write: a burst of concurrent guesses cannot slip through
- * while earlier ones are still in bcrypt. A success deletes the counter.
+ * while earlier ones are still in bcrypt. A success deletes the counter it was charged to.
  */
 export function createLoginThrottle(options: LoginThrottleOptions) {
-  const { attempts, now, maxFailures, lockBaseSeconds, lockMaxSeconds, ttlSeconds } = options
+  const { attempts, now, maxFailures, lockBaseSeconds, lockMaxSeconds, ttlSeconds, deviceTrustSeconds } = options
 
   /** Lock length, in seconds, once `failures` consecutive attempts have failed. */
   function windowSeconds(failures: number): number {
@@ -48,22 +65,44 @@ export function createLoginThrottle(options: LoginThrottleOptions) {
     return Math.min(lockMaxSeconds, lockBaseSeconds * 2 ** Math.min(failures - maxFailures, 30))
   }
 
-  async function begin(email: string): Promise<LoginAttempt> {
-    const key = attemptKey(email)
+  /** The counter this attempt is charged to: its device's own when the device is trusted. */
+  async function counterKey(email: string, deviceHash: string | undefined): Promise<string> {
+    if (deviceHash === undefined) return attemptKey(email)
+    const trusted = await attempts.isTrusted(trustedDeviceKey(email, deviceHash), Math.floor(now() / 1000))
+    return trusted ? deviceAttemptKey(email, deviceHash) : attemptKey(email)
+  }
+
+  /** A success clears the counter it was charged to and (re)trusts the device for the account. */
+  function success(email: string, key: string, deviceHash: string | undefined): LoginAttempt {
+    return {
+      succeeded: async () => {
+        await Promise.all([
+          attempts.reset(key),
+          deviceHash === undefined ? undefined : attempts.trust(trustedDeviceKey(email, deviceHash), Math.ceil(now() / 1000) + deviceTrustSeconds),
+        ])
+      },
+    }
+  }
+
+  async function begin(email: string, deviceId?: string): Promise<LoginAttempt> {
+    const deviceHash = deviceId === undefined ? undefined : hashDeviceId(deviceId)
+    const key = await counterKey(email, deviceHash)
     for (let round = 0; round < CAS_TRIES; round += 1) {
       const at = now()
       const current = await attempts.get(key)
       if (current?.lockedUntil !== undefined && current.lockedUntil > at) {
         throw tooManyAttempts(Math.max(1, Math.ceil((current.lockedUntil - at) / 1000)))
       }
-      const previous = current?.attempts ?? 0
+      const stored = current?.attempts ?? 0
+      // TTL deletes lazily: a counter past its expiry is a fresh start, not an old streak.
+      const previous = current !== undefined && current.expiresAt <= at / 1000 ? 0 : stored
       const lockSeconds = windowSeconds(previous + 1)
-      const written = await attempts.compareAndSet(key, previous, {
+      const written = await attempts.compareAndSet(key, stored, {
         attempts: previous + 1,
         ...(lockSeconds > 0 ? { lockedUntil: at + lockSeconds * 1000 } : {}),
         expiresAt: Math.ceil(at / 1000) + lockSeconds + ttlSeconds,
       })
-      if (written) return { succeeded: () => attempts.reset(key) }
+      if (written) return success(email, key, deviceHash)
     }
     // Other attempts on this account keep winning the race: it is under a burst.
     throw tooManyAttempts(1)

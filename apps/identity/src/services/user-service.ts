@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto'
 import type { PasswordHasher } from '@gatehouse/crypto'
 import { AppError } from '@gatehouse/platform'
-import { ErrorCodes, normalizeEmail, type User, type VerifyCredentialsResponse } from '@gatehouse/schemas'
+import { ErrorCodes, emailProblem, normalizeEmail, type User, type VerifyCredentialsResponse } from '@gatehouse/schemas'
 import type { UsersRepository, UserRecord } from '@gatehouse/dynamo'
 import type { LoginThrottle } from './login-throttle.ts'
 import type { PasswordPolicy } from './password-policy.ts'
@@ -26,6 +26,14 @@ const invalidCredentials = (): AppError =>
 const profile = (user: Pick<UserRecord, 'userId' | 'email' | 'createdAt'>): User =>
   ({ userId: user.userId, email: user.email, createdAt: user.createdAt })
 
+/** The stored form of an email, or a 400 when normalising made it invalid or too long. */
+function canonicalEmail(rawEmail: string): string {
+  const email = normalizeEmail(rawEmail)
+  const problem = emailProblem(email)
+  if (problem !== undefined) throw new AppError(400, ErrorCodes.VALIDATION_FAILED, problem, { details: { field: 'email' } })
+  return email
+}
+
 export function createUserService(deps: UserServiceDeps) {
   const { users, hasher, policy, throttle } = deps
   const newId = deps.newId ?? randomUUID
@@ -33,7 +41,7 @@ export function createUserService(deps: UserServiceDeps) {
   const credentials = createCredentialChecker({ users, hasher, iso })
 
   async function createUser(rawEmail: string, password: string): Promise<User> {
-    const email = normalizeEmail(rawEmail)
+    const email = canonicalEmail(rawEmail)
     policy(password)
     const createdAt = iso()
     const user: UserRecord = { userId: newId(), email, passwordHash: await hasher.hash(password), scope: deps.defaultScope, createdAt, updatedAt: createdAt }
@@ -47,9 +55,10 @@ export function createUserService(deps: UserServiceDeps) {
     throw new AppError(409, ErrorCodes.EMAIL_TAKEN, 'An account with this email already exists')
   }
 
-  async function verifyCredentials(rawEmail: string, password: string): Promise<VerifyCredentialsResponse> {
-    const email = normalizeEmail(rawEmail)
-    const attempt = await throttle.begin(email)
+  /** `deviceId`: the caller's device cookie, which lets a device the owner used before skip strangers' lockouts. */
+  async function verifyCredentials(rawEmail: string, password: string, deviceId?: string): Promise<VerifyCredentialsResponse> {
+    const email = canonicalEmail(rawEmail)
+    const attempt = await throttle.begin(email, deviceId)
     const user = await credentials.check(email, password)
     if (user === undefined) throw invalidCredentials()
     await attempt.succeeded()

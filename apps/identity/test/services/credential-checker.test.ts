@@ -35,8 +35,34 @@ t.test('an index miss right after sign-up falls back to the consistent guard rea
   bcrypt.compares = 0
   t.match(await checker.check('new@example.com', 'amber-sparrow-71'), { userId: user.userId, scope: 'openid' })
   t.equal(await checker.check('new@example.com', 'wrong-password-1'), undefined)
+  t.equal(bcrypt.compares, 4, 'an account the index has not caught up with pays the dummy compare and its real one')
+  bcrypt.compares = 0
   t.equal(await checker.check('missing@example.com', 'amber-sparrow-71'), undefined)
-  t.equal(bcrypt.compares, 3, 'one compare per check, the unknown email included')
+  t.equal(bcrypt.compares, 1, 'an unknown email: exactly one compare, against the dummy hash')
+})
+
+t.test('an unknown email reads the guard while the dummy compare runs: no extra round trip', async (t) => {
+  const events: string[] = []
+  const { checker, hasher, real } = await setup(t, 'cc-parallel', async () => undefined)
+  await hasher.verifyDummy('warm-up')
+  const tracked = createCredentialChecker({
+    users: {
+      ...real,
+      findByEmailIndex: async () => undefined,
+      emailOwner: async (email) => {
+        events.push('guard read started')
+        const owner = await real.emailOwner(email)
+        events.push('guard read done')
+        return owner
+      },
+    },
+    hasher: { ...hasher, verifyDummy: async (password) => { events.push('dummy compare started'); return hasher.verifyDummy(password) } },
+    iso: () => new Date().toISOString(),
+  })
+  t.equal(await tracked.check('nobody@example.com', 'amber-sparrow-71'), undefined)
+  t.same(events.slice(0, 2).sort(), ['dummy compare started', 'guard read started'], 'both started before either finished')
+  t.equal(events[2], 'guard read done')
+  t.equal(await checker.check('nobody@example.com', 'amber-sparrow-71'), undefined)
 })
 
 t.test('a stale index hash after a password change: the new password works, the old one does not', async (t) => {
