@@ -29,9 +29,10 @@ function copyAssets(name: string, outdir: string): void {
   }
 }
 
-export async function bundleApp(projectRoot: string): Promise<Record<string, number>> {
+/** Bundles into `<outRoot>/<projectRoot>`; dist/ unless a caller (the benchmark's smoke run) wants its own. */
+export async function bundleApp(projectRoot: string, outRoot = join(root, 'dist')): Promise<Record<string, number>> {
   const name = basename(projectRoot)
-  const outdir = join(root, 'dist', projectRoot)
+  const outdir = join(outRoot, projectRoot)
   mkdirSync(outdir, { recursive: true })
   const entries = ['main', 'lambda'].filter((entry) => existsSync(join(root, projectRoot, 'src', `${entry}.ts`)))
   const result = await build({

@@ -6,7 +6,6 @@ import { processEnv, rssMb, spawnUntilReady, startBaseline } from '../processes.
 import type { BenchContext, Figure } from '../types.ts'
 
 export const SERVICES: readonly ServiceName[] = ['identity', 'token', 'gateway']
-const root = join(import.meta.dirname, '..', '..', '..')
 
 const median = (values: number[]): number => {
   const sorted = [...values].sort((a, b) => a - b)
@@ -76,9 +75,9 @@ export function memoryFigures(idle: Record<ServiceName, number>, peak: Record<Se
 }
 
 /** The esbuild bundles' sizes as `nx build` (tools/build/bundle.ts) wrote them. */
-export function bundleFigures(): Figure[] {
+export function bundleFigures(bundleRoot: string): Figure[] {
   return SERVICES.map((name) => {
-    const path = join(root, 'dist', 'apps', name, 'sizes.json')
+    const path = join(bundleRoot, 'apps', name, 'sizes.json')
     const sizes = existsSync(path) ? (JSON.parse(readFileSync(path, 'utf8')) as Record<string, number>) : {}
     const main = Object.entries(sizes).find(([file]) => file.endsWith('main.mjs'))?.[1] ?? 0
     const lambda = Object.entries(sizes).find(([file]) => file.endsWith('lambda.mjs'))?.[1]
