@@ -74,7 +74,7 @@ export async function buildApp(config: GatewayConfig, options: BuildOptions = {}
 
   const deviceCookie = createDeviceCookie(config.DEVICE_COOKIE_NAME, config.COOKIE_SECURE, config.DEVICE_COOKIE_MAX_AGE_SECONDS)
   registerAuthRoutes(app, { auth, cookie: refreshCookie, deviceCookie, limits, csrf: createCsrfGuard(origins) })
-  registerAccountRoutes(app, { auth, cookie: refreshCookie, bearer: createBearerGuard(token) })
+  registerAccountRoutes(app, { auth, cookie: refreshCookie, deviceCookie, bearer: createBearerGuard(token) })
   registerJwksRoute(app, createJwksCache(token, config.JWKS_CACHE_SECONDS), config.JWKS_CACHE_SECONDS)
 
   const ping = (service: Downstream) => async () => {

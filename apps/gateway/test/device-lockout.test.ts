@@ -35,6 +35,22 @@ t.test('login sets a long-lived HttpOnly device cookie when absent and forwards 
   t.equal(forwardedDeviceIds(identity).at(-1), replaced?.value, 'and never forwarded as it came')
 })
 
+t.test('a password change forwards the device cookie too, so strangers\' lockouts do not block its owner there', async (t) => {
+  const { app, identity } = await gatewayWithFakes(t)
+  t.equal((await register(app, 'bo@example.com')).statusCode, 201)
+  const signedIn = await login(app, { email: 'bo@example.com', password: PASSWORD })
+  const device = setCookies(signedIn.headers).find((cookie) => cookie.name === 'gh_device')
+  const changed = await app.inject({
+    method: 'POST',
+    url: '/auth/password',
+    headers: { ...JSON_HEADERS, authorization: `Bearer ${signedIn.json().accessToken}`, cookie: `gh_device=${device?.value}` },
+    payload: { currentPassword: PASSWORD, newPassword: 'another fine passphrase' },
+  })
+  t.equal(changed.statusCode, 204)
+  const forwarded = identity.requests.find((request) => request.url.endsWith('/password'))
+  t.equal((forwarded?.body as { deviceId?: string }).deviceId, device?.value)
+})
+
 t.test('the device cookie follows COOKIE_SECURE and its own name and lifetime settings', async (t) => {
   const { app } = await gatewayWithFakes(t, { COOKIE_SECURE: 'false', DEVICE_COOKIE_NAME: 'dev', DEVICE_COOKIE_MAX_AGE_SECONDS: '86400' })
   const response = await login(app, { email: 'x@example.com', password: 'a wrong guess' })

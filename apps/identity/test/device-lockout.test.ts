@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto'
 import t from 'tap'
-import { AUTH, buildTestApp, countingBcrypt, createUser, fakeClock, login, scanAll } from './helper.ts'
+import { AUTH, PASSWORD, buildTestApp, countingBcrypt, createUser, fakeClock, login, scanAll } from './helper.ts'
 
 const WRONG = 'definitely-wrong-9'
 const newDevice = (): string => randomBytes(32).toString('base64url')
@@ -76,4 +76,21 @@ t.test('unknown emails and bad device ids', async (t) => {
     t.equal(res.json().error.code, 'VALIDATION_FAILED')
   }
   t.same(await scanAll(dynamo, 'LoginAttempts'), before, 'nothing written for bad input')
+})
+
+t.test('a locked account still lets its owner change the password from a trusted device', async (t) => {
+  const clock = fakeClock()
+  const { app } = await buildTestApp(t, 'device-change', { now: clock.now })
+  const { userId } = (await createUser(app, 'changer@example.com')).json()
+  const laptop = newDevice()
+  t.equal((await login(app, 'changer@example.com', undefined, laptop)).statusCode, 200)
+  for (let i = 0; i < 6; i += 1) await login(app, 'changer@example.com', WRONG, newDevice())
+  const change = (deviceId?: string) => app.inject({
+    method: 'POST',
+    url: `/v1/users/${userId}/password`,
+    headers: AUTH,
+    payload: { currentPassword: PASSWORD, newPassword: 'a brand new passphrase', ...(deviceId === undefined ? {} : { deviceId }) },
+  })
+  t.equal((await change()).statusCode, 429, 'without a device id the account lock applies')
+  t.equal((await change(laptop)).statusCode, 204, 'from the trusted laptop the owner gets through')
 })

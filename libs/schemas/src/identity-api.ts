@@ -77,7 +77,8 @@ export type UserIdParams = Static<typeof UserIdParamsSchema>
  * 429 TOO_MANY_ATTEMPTS as for verify. Revoking the user's sessions is the caller's job (token).
  */
 export const ChangePasswordRequestSchema = Type.Object(
-  { currentPassword: PresentedPasswordSchema, newPassword: NewPasswordSchema },
+  // deviceId as for verify: the re-authentication is throttled like a login, on the same counters.
+  { currentPassword: PresentedPasswordSchema, newPassword: NewPasswordSchema, deviceId: Type.Optional(DeviceIdSchema) },
   { additionalProperties: false },
 )
 export type ChangePasswordRequest = Static<typeof ChangePasswordRequestSchema>

@@ -5,6 +5,8 @@ import type { CookieSerializeOptions } from '@fastify/cookie'
 export interface DeviceCookie {
   /** The device id this browser already holds, or a new one set on the reply. */
   ensure(request: FastifyRequest, reply: FastifyReply): string
+  /** The device id this browser holds, if it is one we could have minted. */
+  read(request: FastifyRequest): string | undefined
 }
 
 /** Ids this gateway mints: 256 random bits in base64url (43 characters). */
@@ -20,10 +22,15 @@ const DEVICE_ID = /^[A-Za-z0-9_-]{43}$/
  */
 export function createDeviceCookie(name: string, secure: boolean, maxAgeSeconds: number): DeviceCookie {
   const attributes: CookieSerializeOptions = { httpOnly: true, secure, sameSite: 'strict', path: '/auth', maxAge: maxAgeSeconds }
+  const read = (request: FastifyRequest): string | undefined => {
+    const held = request.cookies[name]
+    return held !== undefined && DEVICE_ID.test(held) ? held : undefined
+  }
   return {
+    read,
     ensure: (request, reply) => {
-      const held = request.cookies[name]
-      if (held !== undefined && DEVICE_ID.test(held)) return held
+      const held = read(request)
+      if (held !== undefined) return held
       const minted = randomBytes(32).toString('base64url')
       reply.setCookie(name, minted, attributes)
       return minted

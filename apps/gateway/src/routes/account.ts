@@ -2,6 +2,7 @@ import type { FastifyRequest } from 'fastify'
 import type { App } from '@gatehouse/platform'
 import { principalOf } from '../plugins/bearer-auth.ts'
 import type { RefreshCookie } from '../plugins/refresh-cookie.ts'
+import type { DeviceCookie } from '../plugins/device-cookie.ts'
 import type { AuthService } from '../services/auth-service.ts'
 import {
   BearerHeadersSchema,
@@ -15,6 +16,7 @@ import { COMMON_ERRORS, errorResponses } from './error-responses.ts'
 export interface AccountRouteDeps {
   auth: AuthService
   cookie: RefreshCookie
+  deviceCookie: DeviceCookie
   bearer: (request: FastifyRequest) => Promise<void>
 }
 
@@ -71,7 +73,8 @@ export function registerAccountRoutes(app: App, deps: AccountRouteDeps): void {
       response: { 204: NO_CONTENT, ...errorResponses(...COMMON_ERRORS, 401, 403, 413, 415) },
     },
   }, async (request, reply) => {
-    await auth.changePassword(request, principalOf(request), request.body)
+    const deviceId = deps.deviceCookie.read(request)
+    await auth.changePassword(request, principalOf(request), { ...request.body, ...(deviceId === undefined ? {} : { deviceId }) })
     return reply.code(204).send()
   })
 }

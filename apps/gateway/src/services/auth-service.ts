@@ -21,7 +21,8 @@ export interface AuthService {
   me(context: CallContext, principal: Principal): Promise<User>
   sessions(context: CallContext, principal: Principal): Promise<PublicSession[]>
   revokeSession(context: CallContext, principal: Principal, sessionId: string): Promise<void>
-  changePassword(context: CallContext, principal: Principal, body: ChangePasswordBody): Promise<void>
+  /** `deviceId`: the device cookie, so strangers' failed logins cannot block the owner here either. */
+  changePassword(context: CallContext, principal: Principal, body: ChangePasswordBody & { deviceId?: string }): Promise<void>
 }
 
 const USER_AGENT_MAX = 512

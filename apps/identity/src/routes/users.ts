@@ -32,7 +32,7 @@ export function registerUserRoutes(app: App, service: UserService): void {
       response: { 204: Type.Null(), 429: ErrorRef, ...commonErrors },
     },
   }, async (request, reply) => {
-    await service.changePassword(request.params.userId, request.body.currentPassword, request.body.newPassword)
+    await service.changePassword(request.params.userId, request.body.currentPassword, request.body.newPassword, request.body.deviceId)
     return reply.code(204).send(null)
   })
 }

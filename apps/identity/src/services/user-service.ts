@@ -72,7 +72,7 @@ export function createUserService(deps: UserServiceDeps) {
   }
 
   /** Re-authenticates with the current password (throttled like a login), then stores the new hash. */
-  async function changePassword(userId: string, currentPassword: string, newPassword: string): Promise<void> {
+  async function changePassword(userId: string, currentPassword: string, newPassword: string, deviceId?: string): Promise<void> {
     policy(newPassword)
     const user = await users.getById(userId)
     if (user === undefined) {
@@ -80,7 +80,7 @@ export function createUserService(deps: UserServiceDeps) {
       await hasher.verifyDummy(currentPassword)
       throw invalidCredentials()
     }
-    const attempt = await throttle.begin(user.email)
+    const attempt = await throttle.begin(user.email, deviceId)
     if (!(await hasher.verify(currentPassword, user.passwordHash))) throw invalidCredentials()
     await attempt.succeeded()
     const replaced = await users.replacePasswordHash(userId, user.passwordHash, await hasher.hash(newPassword), iso())
