@@ -4,7 +4,8 @@
  * processes over this file's DynamoDB Local tables), as the deployed functions would.
  */
 import t from 'tap'
-import { randomBytes, randomUUID } from 'node:crypto'
+import { randomBytes } from 'node:crypto'
+import { httpApiEvent, restApiEvent, type EventRequest } from '@gatehouse/stack'
 import { startRealServices } from './support/real-services.ts'
 
 const { gatewayEnv } = await startRealServices(t, 'gw-lambda')
@@ -14,12 +15,6 @@ Object.assign(process.env, { LOG_LEVEL: 'warn', ...gatewayEnv })
 const { handler, app } = await import('../src/lambda.ts')
 t.teardown(() => app.close())
 
-interface Request {
-  method: string
-  path: string
-  body?: unknown
-  cookie?: string
-}
 interface LambdaResult {
   statusCode: number
   headers: Record<string, string>
@@ -28,59 +23,9 @@ interface LambdaResult {
   body: string
 }
 type Tap = { notOk(value: unknown, message: string): void }
-const sourceIp = '203.0.113.7'
-const host = 'abc123.execute-api.eu-west-1.amazonaws.com'
-
-/** API Gateway REST API, Lambda proxy integration (payload format 1.0). */
-function restEvent(request: Request) {
-  const headers: Record<string, string> = { host, 'content-type': 'application/json', 'user-agent': 'tap' }
-  if (request.cookie !== undefined) headers['cookie'] = request.cookie
-  return {
-    resource: '/{proxy+}',
-    path: request.path,
-    httpMethod: request.method,
-    headers,
-    multiValueHeaders: Object.fromEntries(Object.entries(headers).map(([name, value]) => [name, [value]])),
-    queryStringParameters: null,
-    multiValueQueryStringParameters: null,
-    pathParameters: { proxy: request.path.slice(1) },
-    stageVariables: null,
-    requestContext: {
-      resourcePath: '/{proxy+}',
-      httpMethod: request.method,
-      path: `/prod${request.path}`,
-      stage: 'prod',
-      requestId: randomUUID(),
-      identity: { sourceIp, userAgent: 'tap' },
-    },
-    body: request.body === undefined ? null : JSON.stringify(request.body),
-    isBase64Encoded: false,
-  }
-}
-
-/** API Gateway HTTP API (payload format 2.0): cookies arrive in their own array. */
-function httpApiEvent(request: Request) {
-  return {
-    version: '2.0',
-    routeKey: '$default',
-    rawPath: request.path,
-    rawQueryString: '',
-    ...(request.cookie === undefined ? {} : { cookies: [request.cookie] }),
-    headers: { host, 'content-type': 'application/json', 'user-agent': 'tap' },
-    requestContext: {
-      http: { method: request.method, path: request.path, protocol: 'HTTP/1.1', sourceIp, userAgent: 'tap' },
-      requestId: randomUUID(),
-      routeKey: '$default',
-      stage: '$default',
-    },
-    body: request.body === undefined ? undefined : JSON.stringify(request.body),
-    isBase64Encoded: false,
-  }
-}
-
 const formats = {
   'REST API (v1)': {
-    event: restEvent,
+    event: restApiEvent,
     setCookies: (t: Tap, result: LambdaResult): string[] => {
       t.notOk(result.headers['set-cookie'], 'v1 carries cookies in multiValueHeaders, where several fit')
       return result.multiValueHeaders?.['set-cookie'] ?? []
@@ -97,7 +42,7 @@ const formats = {
 
 for (const [name, format] of Object.entries(formats)) {
   t.test(`${name}: register, login, refresh rotates the cookie`, async (t) => {
-    const invoke = async (request: Request): Promise<LambdaResult> => (await handler(format.event(request), {})) as LambdaResult
+    const invoke = async (request: EventRequest): Promise<LambdaResult> => (await handler(format.event(request), {})) as LambdaResult
     const email = `lambda-${randomBytes(4).toString('hex')}@example.com`
     const password = 'a perfectly fine passphrase'
 
@@ -134,7 +79,7 @@ for (const [name, format] of Object.entries(formats)) {
 t.test('health and bad input keep the shared shapes through the handler', async (t) => {
   const live = (await handler(httpApiEvent({ method: 'GET', path: '/health/ready' }), {})) as LambdaResult
   t.equal(live.statusCode, 200, 'ready: identity and token answer')
-  const bad = (await handler(restEvent({ method: 'POST', path: '/auth/login', body: { email: 'nope' } }), {})) as LambdaResult
+  const bad = (await handler(restApiEvent({ method: 'POST', path: '/auth/login', body: { email: 'nope' } }), {})) as LambdaResult
   t.equal(bad.statusCode, 400)
   t.match(JSON.parse(bad.body), { error: { code: String, message: String, requestId: String } })
 })

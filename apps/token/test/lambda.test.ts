@@ -1,8 +1,9 @@
 /** The token service as an AWS Lambda function: HTTP API (v2) events. */
 import t from 'tap'
-import { randomBytes, randomUUID } from 'node:crypto'
+import { randomBytes } from 'node:crypto'
 import { generateSigningKey } from '@gatehouse/crypto'
 import { useTestDynamo } from '@gatehouse/dynamo-local'
+import { httpApiEvent } from '@gatehouse/stack'
 
 const dynamo = await useTestDynamo(t, 'tok-lambda')
 Object.assign(process.env, {
@@ -15,23 +16,14 @@ Object.assign(process.env, {
 const { handler, app } = await import('../src/lambda.ts')
 t.teardown(() => app.close())
 
-const httpApiEvent = (method: string, path: string) => ({
-  version: '2.0',
-  routeKey: '$default',
-  rawPath: path,
-  rawQueryString: '',
-  headers: { host: 'token.internal' },
-  requestContext: { http: { method, path, protocol: 'HTTP/1.1', sourceIp: '10.0.0.5' }, requestId: randomUUID(), stage: '$default' },
-  isBase64Encoded: false,
-})
 
 t.test('a v2 event to /health/live answers 200', async (t) => {
-  const result = await handler(httpApiEvent('GET', '/health/live'), {})
+  const result = await handler(httpApiEvent({ method: 'GET', path: '/health/live', host: 'token.internal', sourceIp: '10.0.0.5' }), {})
   t.equal(result.statusCode, 200)
 })
 
 t.test('the JWKS is public and carries no private key material', async (t) => {
-  const result = await handler(httpApiEvent('GET', '/.well-known/jwks.json'), {})
+  const result = await handler(httpApiEvent({ method: 'GET', path: '/.well-known/jwks.json', host: 'token.internal', sourceIp: '10.0.0.5' }), {})
   t.equal(result.statusCode, 200)
   const { keys } = JSON.parse(result.body) as { keys: Record<string, unknown>[] }
   t.equal(keys.length, 1)
