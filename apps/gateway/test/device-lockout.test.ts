@@ -33,6 +33,8 @@ t.test('login sets a long-lived HttpOnly device cookie when absent and forwards 
   const replaced = setCookies(forged.headers).find((cookie) => cookie.name === 'gh_device')
   t.match(replaced?.value, /^[A-Za-z0-9_-]{43}$/, 'a value not in our shape is replaced')
   t.equal(forwardedDeviceIds(identity).at(-1), replaced?.value, 'and never forwarded as it came')
+  const newDeviceFlags = identity.requests.filter((request) => request.url === '/v1/credentials/verify').map((request) => (request.body as { newDevice?: boolean }).newDevice)
+  t.same(newDeviceFlags, [true, undefined, true], 'identity is told when the id was minted for this very login (it cannot be trusted yet)')
 })
 
 t.test('a password change forwards the device cookie too, so strangers\' lockouts do not block its owner there', async (t) => {

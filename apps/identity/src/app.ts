@@ -8,6 +8,7 @@ import type { IdentityConfig } from './config.ts'
 import { createLoginAttemptsRepository } from './repositories/login-attempts-repository.ts'
 import { loadCommonPasswords } from './services/common-passwords.ts'
 import { createLoginThrottle } from './services/login-throttle.ts'
+import { lowerThreadPoolPriority } from './services/thread-pool-priority.ts'
 import { createPasswordPolicy } from './services/password-policy.ts'
 import { createUserService } from './services/user-service.ts'
 import { registerCredentialRoutes } from './routes/credentials.ts'
@@ -41,10 +42,14 @@ export async function buildApp(config: IdentityConfig, options: BuildOptions = {
     ...(config.BCRYPT_CONCURRENCY === undefined ? {} : { maxConcurrency: config.BCRYPT_CONCURRENCY }),
     ...(options.bcrypt === undefined ? {} : { impl: options.bcrypt }),
   })
-  // The dummy hash for unknown emails is made now, not on the first unknown email, whose answer
-  // would otherwise take one extra hash and stand out.
+  // The dummy hash for unknown emails is started now, not on the first unknown email, whose answer
+  // would otherwise take one extra hash and stand out. Readiness does not wait for it (one hash
+  // at the configured cost, tens of ms): a login arriving earlier awaits the same promise.
   app.addHook('onReady', async () => {
-    await hasher.verifyDummy('warm-up')
+    hasher.prepareDummy()
+      // The hash has run on libuv's pool, so its worker threads exist (and carry their names) now.
+      .then(() => { if (config.BCRYPT_THREAD_NICE > 0) lowerThreadPoolPriority(config.BCRYPT_THREAD_NICE) })
+      .catch((error: unknown) => app.log.error({ err: error }, 'dummy password hash failed'))
   })
 
   const service = createUserService({

@@ -15,6 +15,11 @@ export const IdentityConfigSchema = Type.Object({
    * Lower it where identity shares a host with latency-sensitive services.
    */
   BCRYPT_CONCURRENCY: Type.Optional(Type.Integer({ minimum: 1, maximum: 64 })),
+  /**
+   * Nice value for libuv's worker threads, where bcrypt runs (Linux): above 0, request handling
+   * on the host comes before bcrypt, which gets the cycles left. 0 leaves them as they are.
+   */
+  BCRYPT_THREAD_NICE: Type.Integer({ minimum: 0, maximum: 19, default: 10 }),
   /** Scope every new user is given; verify-credentials returns it for the token service. */
   DEFAULT_SCOPE: { ...ScopeSchema, default: 'openid profile' },
   /** Consecutive failed logins allowed before the account's login is throttled. */

@@ -94,3 +94,21 @@ t.test('a locked account still lets its owner change the password from a trusted
   t.equal((await change()).statusCode, 429, 'without a device id the account lock applies')
   t.equal((await change(laptop)).statusCode, 204, 'from the trusted laptop the owner gets through')
 })
+
+t.test('a device id the gateway minted for this login (newDevice) is charged to the account counter and trusted on success', async (t) => {
+  const clock = fakeClock()
+  const { app, dynamo } = await buildTestApp(t, 'device-new', { now: clock.now })
+  await createUser(app, 'fresh-device@example.com')
+  const phone = newDevice()
+  const verify = (password: string, deviceId: string, extra: Record<string, unknown> = {}) =>
+    app.inject({ method: 'POST', url: '/v1/credentials/verify', headers: AUTH, payload: { email: 'fresh-device@example.com', password, deviceId, ...extra } })
+
+  for (let i = 1; i <= 4; i += 1) t.equal((await verify(WRONG, newDevice(), { newDevice: true })).statusCode, 401, `fresh device failure ${i}`)
+  t.equal((await verify(PASSWORD, phone, { newDevice: true })).statusCode, 200, 'the right password on a fresh device')
+  const keys = (await scanAll(dynamo, 'LoginAttempts')).map((item) => String(item['key']).split('#')[0])
+  t.same(keys, ['trusted-device'], 'the account counter the failures built was cleared, and the device is now trusted')
+  for (let i = 1; i <= 5; i += 1) t.equal((await verify(WRONG, newDevice(), { newDevice: true })).statusCode, 401)
+  t.equal((await verify(PASSWORD, newDevice(), { newDevice: true })).statusCode, 429, 'fresh devices share the locked account counter')
+  t.equal((await verify(PASSWORD, phone)).statusCode, 200, 'the device trusted at its first login still gets in')
+  t.equal((await verify(PASSWORD, phone, { newDevice: false })).statusCode, 400, 'newDevice is true or absent')
+})

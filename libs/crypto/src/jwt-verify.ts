@@ -87,13 +87,13 @@ function checkClaims(payload: JsonObject, options: VerifyJwtOptions): JwtFailure
   return undefined;
 }
 
+const fail = (reason: JwtFailureReason): VerifyJwtResult => ({ ok: false, reason });
+
 /**
  * Verifies a compact JWS JWT. Never throws on any input: every failure is a reason.
  * A missing exp, non-numeric exp/nbf/iat or non-string sub/jti count as 'malformed'.
  */
 export function verifyJwt(token: unknown, options: VerifyJwtOptions): VerifyJwtResult {
-  const fail = (reason: JwtFailureReason): VerifyJwtResult => ({ ok: false, reason });
-
   if (typeof token !== 'string' || token.length > (options.maxTokenLength ?? DEFAULT_MAX_TOKEN_LENGTH)) {
     return fail('malformed');
   }

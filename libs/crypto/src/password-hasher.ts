@@ -27,6 +27,8 @@ export interface PasswordHasher {
   verify(password: string, hash: string): Promise<boolean>;
   /** Pays one real compare and returns false: for accounts that do not exist. */
   verifyDummy(password: string): Promise<false>;
+  /** Starts making the dummy hash (once); resolves when it is ready. verifyDummy awaits the same work. */
+  prepareDummy(): Promise<void>;
   needsRehash(hash: string): boolean;
 }
 
@@ -76,6 +78,10 @@ export function createPasswordHasher(options: PasswordHasherOptions = {}): Passw
     async verifyDummy(password) {
       await impl.compare(password, await getDummyHash());
       return false;
+    },
+
+    async prepareDummy() {
+      await getDummyHash();
     },
 
     needsRehash(hash) {

@@ -69,6 +69,17 @@ t.test('verifyDummy pays one real compare at the configured cost and returns fal
   t.equal(impl.hashes, 1, 'the dummy hash is made once and cached');
 });
 
+t.test('prepareDummy makes the dummy hash that verifyDummy then reuses', async (t) => {
+  const impl = countingBcrypt();
+  const hasher = createPasswordHasher({ cost: 4, impl });
+  const preparing = hasher.prepareDummy();
+  t.equal(await hasher.verifyDummy('early login'), false, 'a verify during preparation awaits the same hash');
+  await preparing;
+  await hasher.prepareDummy();
+  t.equal(impl.hashes, 1, 'one hash, whoever asked first');
+  t.equal(impl.compares, 1, 'preparing compares nothing');
+});
+
 t.test('concurrent first verifyDummy calls still make a single dummy hash', async (t) => {
   const impl = countingBcrypt();
   const hasher = createPasswordHasher({ cost: 4, impl });

@@ -3,7 +3,7 @@ import pino from 'pino'
 import { loggerOptions } from '../src/index.ts'
 
 /** A pino logger that keeps its lines in memory, with the production redaction settings. */
-export function memoryLogger(): { logger: pino.Logger; lines: () => Record<string, unknown>[]; text: () => string } {
+export function memoryLogger(level = 'info'): { logger: pino.Logger; lines: () => Record<string, unknown>[]; text: () => string } {
   const chunks: string[] = []
   const stream = new Writable({
     write(chunk: Buffer, _encoding, callback) {
@@ -11,7 +11,7 @@ export function memoryLogger(): { logger: pino.Logger; lines: () => Record<strin
       callback()
     },
   })
-  const logger = pino(loggerOptions('info', 'test'), stream)
+  const logger = pino(loggerOptions(level, 'test'), stream)
   const text = (): string => chunks.join('')
   return { logger, text, lines: () => text().split('\n').filter(Boolean).map((line) => JSON.parse(line) as Record<string, unknown>) }
 }

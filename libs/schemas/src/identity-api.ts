@@ -56,7 +56,14 @@ export type DeviceId = Static<typeof DeviceIdSchema>
  * header and `details.retryAfterSeconds`.
  */
 export const VerifyCredentialsRequestSchema = Type.Object(
-  { email: EmailSchema, password: PresentedPasswordSchema, deviceId: Type.Optional(DeviceIdSchema) },
+  {
+    email: EmailSchema,
+    password: PresentedPasswordSchema,
+    deviceId: Type.Optional(DeviceIdSchema),
+    // The caller minted deviceId for this very request, so it cannot be trusted yet and identity
+    // skips the lookup. It can only make counting stricter (the account's own counter).
+    newDevice: Type.Optional(Type.Literal(true)),
+  },
   { additionalProperties: false },
 )
 export type VerifyCredentialsRequest = Static<typeof VerifyCredentialsRequestSchema>

@@ -3,8 +3,8 @@ import type { FastifyReply, FastifyRequest } from 'fastify'
 import type { CookieSerializeOptions } from '@fastify/cookie'
 
 export interface DeviceCookie {
-  /** The device id this browser already holds, or a new one set on the reply. */
-  ensure(request: FastifyRequest, reply: FastifyReply): string
+  /** The device id this browser already holds, or a new one set on the reply (`minted`). */
+  ensure(request: FastifyRequest, reply: FastifyReply): { deviceId: string; minted: boolean }
   /** The device id this browser holds, if it is one we could have minted. */
   read(request: FastifyRequest): string | undefined
 }
@@ -30,10 +30,10 @@ export function createDeviceCookie(name: string, secure: boolean, maxAgeSeconds:
     read,
     ensure: (request, reply) => {
       const held = read(request)
-      if (held !== undefined) return held
+      if (held !== undefined) return { deviceId: held, minted: false }
       const minted = randomBytes(32).toString('base64url')
       reply.setCookie(name, minted, attributes)
-      return minted
+      return { deviceId: minted, minted: true }
     },
   }
 }

@@ -61,8 +61,8 @@ export function registerAuthRoutes(app: App, deps: AuthRouteDeps): void {
     preParsing: [limits.loginPerIp],
     preHandler: [limits.loginPerEmail],
   }, async (request, reply) => {
-    const deviceId = deviceCookie.ensure(request, reply)
-    return issue(reply, await auth.login(request, { ...request.body, deviceId }, device(request)))
+    const { deviceId, minted } = deviceCookie.ensure(request, reply)
+    return issue(reply, await auth.login(request, { ...request.body, deviceId, ...(minted ? { newDevice: true as const } : {}) }, device(request)))
   })
 
   app.post('/auth/refresh', {

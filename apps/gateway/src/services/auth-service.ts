@@ -14,7 +14,7 @@ export interface DeviceHints {
 export interface AuthService {
   register(context: CallContext, request: RegisterRequest): Promise<{ userId: string }>
   /** `deviceId`: the device cookie, which identity uses to keep strangers from locking the owner out. */
-  login(context: CallContext, credentials: Credentials & { deviceId: string }, device: DeviceHints): Promise<TokenPair>
+  login(context: CallContext, credentials: Credentials & { deviceId: string; newDevice?: true }, device: DeviceHints): Promise<TokenPair>
   refresh(context: CallContext, refreshToken: string, device: DeviceHints): Promise<TokenPair>
   logout(context: CallContext, refreshToken: string | undefined): Promise<void>
   logoutAll(context: CallContext, principal: Principal): Promise<void>

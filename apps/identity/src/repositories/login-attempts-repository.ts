@@ -1,3 +1,4 @@
+import type { AttributeValue } from '@aws-sdk/client-dynamodb'
 import { DeleteCommand, GetCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb'
 
 /**
@@ -8,6 +9,15 @@ export interface AttemptRecord {
   attempts: number
   lockedUntil?: number
   expiresAt: number
+}
+
+export type CompareAndSetResult = { written: true } | { written: false; current: AttemptRecord | undefined }
+
+/** The item a failed condition returns comes in DynamoDB's wire form (the document client leaves errors as they are). */
+function fromAttributes(item: Record<string, AttributeValue> | undefined): AttemptRecord | undefined {
+  if (item?.['attempts']?.N === undefined || item['expiresAt']?.N === undefined) return undefined
+  const lockedUntil = item['lockedUntil']?.N
+  return { attempts: Number(item['attempts'].N), expiresAt: Number(item['expiresAt'].N), ...(lockedUntil === undefined ? {} : { lockedUntil: Number(lockedUntil) }) }
 }
 
 /**
@@ -23,19 +33,24 @@ export function createLoginAttemptsRepository(doc: DynamoDBDocumentClient, table
       return Item === undefined ? undefined : (Item as AttemptRecord)
     },
 
-    /** Writes `next` only if the stored count is still `previous` (0: no item). False otherwise. */
-    async compareAndSet(key: string, previous: number, next: AttemptRecord): Promise<boolean> {
+    /**
+     * Writes `next` only if the stored count is still `previous` (0: no item). On a lost race the
+     * answer carries the item as stored (ReturnValuesOnConditionCheckFailure), so the caller's
+     * next round needs no read of its own.
+     */
+    async compareAndSet(key: string, previous: number, next: AttemptRecord): Promise<CompareAndSetResult> {
       try {
         await doc.send(new PutCommand({
           TableName: tableName,
           Item: { key, ...next },
           ConditionExpression: previous === 0 ? 'attribute_not_exists(#key)' : 'attempts = :previous',
           ...(previous === 0 ? { ExpressionAttributeNames: { '#key': 'key' } } : { ExpressionAttributeValues: { ':previous': previous } }),
+          ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
         }))
-        return true
+        return { written: true }
       } catch (error) {
-        if ((error as Error).name === 'ConditionalCheckFailedException') return false
-        throw error
+        if ((error as Error).name !== 'ConditionalCheckFailedException') throw error
+        return { written: false, current: fromAttributes((error as { Item?: Record<string, AttributeValue> }).Item) }
       }
     },
 
@@ -46,6 +61,18 @@ export function createLoginAttemptsRepository(doc: DynamoDBDocumentClient, table
     /** Marks a device as trusted for an account until `expiresAt` (epoch seconds, the TTL). */
     async trust(key: string, expiresAt: number): Promise<void> {
       await doc.send(new PutCommand({ TableName: tableName, Item: { key, expiresAt } }))
+    },
+
+    /**
+     * After a successful login: clears the counter and (re)trusts the device, side by side. Two
+     * single-item writes rather than one BatchWriteItem, so the service's IAM policy can keep
+     * refusing batch calls (tools/deploy/iam.ts).
+     */
+    async resetAndTrust(counterKey: string, trustKey: string, expiresAt: number): Promise<void> {
+      await Promise.all([
+        doc.send(new DeleteCommand({ TableName: tableName, Key: { key: counterKey } })),
+        doc.send(new PutCommand({ TableName: tableName, Item: { key: trustKey, expiresAt } })),
+      ])
     },
 
     /**

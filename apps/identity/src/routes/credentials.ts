@@ -10,5 +10,5 @@ export function registerCredentialRoutes(app: App, service: UserService): void {
       body: VerifyCredentialsRequestSchema,
       response: { 200: VerifyCredentialsResponseSchema, 429: ErrorRef, ...commonErrors },
     },
-  }, async (request) => service.verifyCredentials(request.body.email, request.body.password, request.body.deviceId))
+  }, async (request) => service.verifyCredentials(request.body.email, request.body.password, request.body.deviceId, request.body.newDevice === true))
 }

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto'
 import { AppError } from '@gatehouse/platform'
 import { ErrorCodes } from '@gatehouse/schemas'
-import type { LoginAttemptsRepository } from '../repositories/login-attempts-repository.ts'
+import type { AttemptRecord, LoginAttemptsRepository } from '../repositories/login-attempts-repository.ts'
 
 export interface LoginThrottleOptions {
   attempts: LoginAttemptsRepository
@@ -66,8 +66,9 @@ export function createLoginThrottle(options: LoginThrottleOptions) {
   }
 
   /** The counter this attempt is charged to: its device's own when the device is trusted. */
-  async function counterKey(email: string, deviceHash: string | undefined): Promise<string> {
-    if (deviceHash === undefined) return attemptKey(email)
+  async function counterKey(email: string, deviceHash: string | undefined, newDevice: boolean): Promise<string> {
+    // A device id minted for this very request cannot have been trusted: no read needed.
+    if (deviceHash === undefined || newDevice) return attemptKey(email)
     const trusted = await attempts.isTrusted(trustedDeviceKey(email, deviceHash), Math.floor(now() / 1000))
     return trusted ? deviceAttemptKey(email, deviceHash) : attemptKey(email)
   }
@@ -76,20 +77,23 @@ export function createLoginThrottle(options: LoginThrottleOptions) {
   function success(email: string, key: string, deviceHash: string | undefined): LoginAttempt {
     return {
       succeeded: async () => {
-        await Promise.all([
-          attempts.reset(key),
-          deviceHash === undefined ? undefined : attempts.trust(trustedDeviceKey(email, deviceHash), Math.ceil(now() / 1000) + deviceTrustSeconds),
-        ])
+        if (deviceHash === undefined) await attempts.reset(key)
+        else await attempts.resetAndTrust(key, trustedDeviceKey(email, deviceHash), Math.ceil(now() / 1000) + deviceTrustSeconds)
       },
     }
   }
 
-  async function begin(email: string, deviceId?: string): Promise<LoginAttempt> {
+  /** `newDevice`: the caller minted `deviceId` just now; it is charged to the account's counter and trusted on success. */
+  async function begin(email: string, deviceId?: string, newDevice = false): Promise<LoginAttempt> {
     const deviceHash = deviceId === undefined ? undefined : hashDeviceId(deviceId)
-    const key = await counterKey(email, deviceHash)
+    const key = await counterKey(email, deviceHash, newDevice)
+    // A successful login deletes its counter, so most attempts find none: the first round writes
+    // "attempt 1" on the condition that no counter exists, without reading first. If one exists
+    // (earlier failures, a lock), the failed condition hands back the stored item and the rounds
+    // go on from it exactly as after a read: nothing is skipped, the count still comes first.
+    let current: AttemptRecord | undefined
     for (let round = 0; round < CAS_TRIES; round += 1) {
       const at = now()
-      const current = await attempts.get(key)
       if (current?.lockedUntil !== undefined && current.lockedUntil > at) {
         throw tooManyAttempts(Math.max(1, Math.ceil((current.lockedUntil - at) / 1000)))
       }
@@ -97,12 +101,15 @@ export function createLoginThrottle(options: LoginThrottleOptions) {
       // TTL deletes lazily: a counter past its expiry is a fresh start, not an old streak.
       const previous = current !== undefined && current.expiresAt <= at / 1000 ? 0 : stored
       const lockSeconds = windowSeconds(previous + 1)
-      const written = await attempts.compareAndSet(key, stored, {
+      const result = await attempts.compareAndSet(key, stored, {
         attempts: previous + 1,
         ...(lockSeconds > 0 ? { lockedUntil: at + lockSeconds * 1000 } : {}),
         expiresAt: Math.ceil(at / 1000) + lockSeconds + ttlSeconds,
       })
-      if (written) return success(email, key, deviceHash)
+      if (result.written) return success(email, key, deviceHash)
+      // The item as stored when the condition failed; read it when DynamoDB did not say (it
+      // always does; a missing item here would mean it was deleted in between).
+      current = result.current ?? (await attempts.get(key))
     }
     // Other attempts on this account keep winning the race: it is under a burst.
     throw tooManyAttempts(1)

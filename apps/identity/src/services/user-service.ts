@@ -55,10 +55,13 @@ export function createUserService(deps: UserServiceDeps) {
     throw new AppError(409, ErrorCodes.EMAIL_TAKEN, 'An account with this email already exists')
   }
 
-  /** `deviceId`: the caller's device cookie, which lets a device the owner used before skip strangers' lockouts. */
-  async function verifyCredentials(rawEmail: string, password: string, deviceId?: string): Promise<VerifyCredentialsResponse> {
+  /**
+   * `deviceId`: the caller's device cookie, which lets a device the owner used before skip
+   * strangers' lockouts; `newDevice`: the caller minted it just now, so it is not trusted yet.
+   */
+  async function verifyCredentials(rawEmail: string, password: string, deviceId?: string, newDevice = false): Promise<VerifyCredentialsResponse> {
     const email = canonicalEmail(rawEmail)
-    const attempt = await throttle.begin(email, deviceId)
+    const attempt = await throttle.begin(email, deviceId, newDevice)
     const user = await credentials.check(email, password)
     if (user === undefined) throw invalidCredentials()
     await attempt.succeeded()

@@ -1,6 +1,6 @@
 import type { IntrospectionResponse } from '@gatehouse/schemas'
 import type { AccessTokens } from './access-tokens.ts'
-import { instant, type Clock } from './clock.ts'
+import type { Clock } from './clock.ts'
 import type { SessionStateCache } from './session-state-cache.ts'
 
 export interface IntrospectionDeps {
@@ -23,7 +23,7 @@ export type IntrospectionService = ReturnType<typeof createIntrospectionService>
 export function createIntrospectionService(deps: IntrospectionDeps) {
   return {
     async introspect(token: string): Promise<IntrospectionResponse> {
-      const nowSec = instant(deps.clock).sec
+      const nowSec = Math.floor(deps.clock() / 1000)
       const claims = deps.accessTokens.verify(token, nowSec)
       if (claims === undefined) return INACTIVE
       const session = await deps.sessionCache.get(claims.sid, claims.sub)
