@@ -58,13 +58,9 @@ export function createLoginAttemptsRepository(doc: DynamoDBDocumentClient, table
       await doc.send(new DeleteCommand({ TableName: tableName, Key: { key } }))
     },
 
-    /** Marks a device as trusted for an account until `expiresAt` (epoch seconds, the TTL). */
-    async trust(key: string, expiresAt: number): Promise<void> {
-      await doc.send(new PutCommand({ TableName: tableName, Item: { key, expiresAt } }))
-    },
-
     /**
-     * After a successful login: clears the counter and (re)trusts the device, side by side. Two
+     * After a successful login: clears the counter and (re)trusts the device until `expiresAt`
+     * (epoch seconds, the TTL), side by side. Two
      * single-item writes rather than one BatchWriteItem, so the service's IAM policy can keep
      * refusing batch calls (tools/deploy/iam.ts).
      */
