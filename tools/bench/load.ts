@@ -1,4 +1,5 @@
 import autocannon from 'autocannon'
+import type { Figure } from './types.ts'
 
 /** One measured side of a figure. Latencies in milliseconds. */
 export interface Measurement {
@@ -9,6 +10,30 @@ export interface Measurement {
   ok: number
   failed: number
   durationSec: number
+}
+
+/** A throughput row: our path against its baseline, met when the ratio reaches `minRatio` (and `extra`). */
+export function throughputFigure(row: {
+  id: string
+  title: string
+  service: Measurement
+  baseline: Measurement
+  ratioOf: string
+  goal: string
+  minRatio: number
+  extra?: boolean
+}): Figure {
+  const ratio = row.service.perSecond / row.baseline.perSecond
+  return {
+    id: row.id,
+    title: row.title,
+    measured: { perSecond: row.service.perSecond, p50: row.service.p50, p99: row.service.p99, failed: row.service.failed },
+    baseline: { perSecond: row.baseline.perSecond, p50: row.baseline.p50, p99: row.baseline.p99 },
+    ratio,
+    ratioOf: row.ratioOf,
+    goal: row.goal,
+    met: ratio >= row.minRatio && (row.extra ?? true),
+  }
 }
 
 export interface HttpLoad {

@@ -16,6 +16,7 @@ import { createAccessTokens } from './services/access-tokens.ts'
 import { systemClock, type Clock } from './services/clock.ts'
 import { createIntrospectionService } from './services/introspection-service.ts'
 import { createRefreshService } from './services/refresh-service.ts'
+import type { TokenServiceDeps } from './services/token-deps.ts'
 import { createSessionService } from './services/session-service.ts'
 import { createSessionStateCache } from './services/session-state-cache.ts'
 import { loadKeyRing } from './signing-keys.ts'
@@ -53,7 +54,7 @@ export async function buildApp(config: TokenConfig, options: BuildOptions = {}):
     ttlSec: config.ACCESS_TOKEN_TTL_SEC,
   })
   const sessionCache = createSessionStateCache({ load: (sessionId, userId) => sessions.getForUser(sessionId, userId), ttlMs: config.SESSION_CACHE_MS, clock })
-  const common = { sessions, refreshTokens, transactions, accessTokens, sessionCache, clock, refreshTtlSec: config.REFRESH_TOKEN_TTL_SEC }
+  const common: TokenServiceDeps = { sessions, refreshTokens, transactions, accessTokens, sessionCache, clock, refreshTtlSec: config.REFRESH_TOKEN_TTL_SEC }
   const sessionService = createSessionService({ ...common, sessionMaxLifetimeSec: config.SESSION_MAX_LIFETIME_SEC })
   const refreshService = createRefreshService({ ...common, graceSec: config.REFRESH_GRACE_SEC })
   const introspection = createIntrospectionService({ accessTokens, sessionCache, clock })

@@ -1,5 +1,5 @@
 import bcrypt from 'bcrypt'
-import { httpLoad, loop, type Measurement } from '../load.ts'
+import { httpLoad, loop, throughputFigure, type Measurement } from '../load.ts'
 import type { BenchContext, Figure } from '../types.ts'
 
 /** The gateway's login load, alone or beside another load (the contention figure). */
@@ -31,15 +31,13 @@ export async function loginFigure(ctx: BenchContext): Promise<Figure> {
   }, ctx.loginConnections, ctx.durationSec)
   ctx.log(`login: POST /auth/login through the gateway, ${ctx.loginConnections} connections`)
   const service = await loginLoad(ctx)
-  const ratio = service.perSecond / raw.perSecond
-  return {
+  return throughputFigure({
     id: 'login',
     title: `login/s through the gateway (bcrypt cost ${ctx.cost})`,
-    measured: { perSecond: service.perSecond, p50: service.p50, p99: service.p99, failed: service.failed },
-    baseline: { perSecond: raw.perSecond, p50: raw.p50, p99: raw.p99 },
-    ratio,
+    service,
+    baseline: raw,
     ratioOf: 'login/s ÷ raw bcrypt.compare/s',
     goal: 'ratio ≥ 0.85',
-    met: ratio >= 0.85,
-  }
+    minRatio: 0.85,
+  })
 }

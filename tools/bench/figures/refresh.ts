@@ -3,7 +3,7 @@ import { PutCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb'
 import { generateOpaqueToken, hashToken, sealWithToken } from '@gatehouse/crypto'
 import { tableNames } from '@gatehouse/dynamo'
 import { REFRESH_COOKIE, refreshFromSetCookie } from '../fixtures.ts'
-import { httpLoad, loop } from '../load.ts'
+import { httpLoad, loop, throughputFigure } from '../load.ts'
 import type { BenchContext, Figure } from '../types.ts'
 
 const DAY = 86_400
@@ -90,15 +90,13 @@ export async function refreshFigure(ctx: BenchContext): Promise<Figure> {
       if (successor !== undefined) live.push(successor)
     },
   })
-  const ratio = service.perSecond / raw.perSecond
-  return {
+  return throughputFigure({
     id: 'refresh',
     title: 'refresh rotations/s through the gateway',
-    measured: { perSecond: service.perSecond, p50: service.p50, p99: service.p99, failed: service.failed },
-    baseline: { perSecond: raw.perSecond, p50: raw.p50, p99: raw.p99 },
-    ratio,
+    service,
+    baseline: raw,
     ratioOf: 'rotations/s ÷ raw transactions/s',
     goal: 'ratio ≥ 0.6',
-    met: ratio >= 0.6,
-  }
+    minRatio: 0.6,
+  })
 }

@@ -3,12 +3,10 @@ import { generateOpaqueToken, hashToken, openWithToken, sealWithToken } from '@g
 import { AppError } from '@gatehouse/platform'
 import { ErrorCodes, type RefreshFailureReason, type RefreshRequest, type TokenPair } from '@gatehouse/schemas'
 import type { FastifyBaseLogger } from 'fastify'
-import { isSessionActive, type SessionsRepository } from '../repositories/sessions-repository.ts'
-import type { RefreshTokenRecord, RefreshTokensRepository } from '../repositories/refresh-tokens-repository.ts'
-import type { TokenTransactions } from '../repositories/token-transactions.ts'
-import type { AccessTokens } from './access-tokens.ts'
-import { instant, type Clock, type Instant } from './clock.ts'
-import type { SessionStateCache } from './session-state-cache.ts'
+import { isSessionActive } from '../repositories/sessions-repository.ts'
+import type { RefreshTokenRecord } from '../repositories/refresh-tokens-repository.ts'
+import { instant, type Instant } from './clock.ts'
+import type { TokenServiceDeps } from './token-deps.ts'
 import { tokenPair } from './token-pairs.ts'
 
 /** HKDF context of the sealed successor: a blob sealed for this never opens for anything else. */
@@ -18,14 +16,7 @@ const MAX_ATTEMPTS = 6
 /** A chain of rotations inside one grace window is followed at most this far. */
 const MAX_CHAIN = 5
 
-export interface RefreshServiceDeps {
-  sessions: SessionsRepository
-  refreshTokens: RefreshTokensRepository
-  transactions: TokenTransactions
-  accessTokens: AccessTokens
-  sessionCache: SessionStateCache
-  clock: Clock
-  refreshTtlSec: number
+export interface RefreshServiceDeps extends TokenServiceDeps {
   graceSec: number
 }
 

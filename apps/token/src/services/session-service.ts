@@ -2,22 +2,13 @@ import { randomUUID } from 'node:crypto'
 import { generateOpaqueToken, hashToken } from '@gatehouse/crypto'
 import { AppError } from '@gatehouse/platform'
 import { ErrorCodes, type IssueTokensRequest, type SessionSummary, type TokenPair } from '@gatehouse/schemas'
-import { applyMarker, isSessionActive, type SessionRecord, type SessionsRepository } from '../repositories/sessions-repository.ts'
-import type { RefreshTokenRecord, RefreshTokensRepository } from '../repositories/refresh-tokens-repository.ts'
-import type { TokenTransactions } from '../repositories/token-transactions.ts'
-import type { AccessTokens } from './access-tokens.ts'
-import { instant, type Clock } from './clock.ts'
-import type { SessionStateCache } from './session-state-cache.ts'
+import { applyMarker, isSessionActive, type SessionRecord } from '../repositories/sessions-repository.ts'
+import type { RefreshTokenRecord } from '../repositories/refresh-tokens-repository.ts'
+import { instant } from './clock.ts'
+import type { TokenServiceDeps } from './token-deps.ts'
 import { tokenPair } from './token-pairs.ts'
 
-export interface SessionServiceDeps {
-  sessions: SessionsRepository
-  refreshTokens: RefreshTokensRepository
-  transactions: TokenTransactions
-  accessTokens: AccessTokens
-  sessionCache: SessionStateCache
-  clock: Clock
-  refreshTtlSec: number
+export interface SessionServiceDeps extends TokenServiceDeps {
   sessionMaxLifetimeSec: number
 }
 
