@@ -27,7 +27,7 @@ const stack: Stack = await startStack({
   logLevel: 'info',
   log: (line) => logs.push(line),
   env: {
-    token: { REFRESH_GRACE_SEC: String(GRACE_SEC) },
+    token: { REFRESH_GRACE_SECONDS: String(GRACE_SEC) },
     // One account logs in many times here; the per-email limit has its own tests in apps/gateway.
     gateway: { RATE_LIMIT_LOGIN_PER_EMAIL: '1000', RATE_LIMIT_LOGIN_PER_IP: '1000' },
   },

@@ -58,8 +58,8 @@ export async function buildApp(config: GatewayConfig, options: BuildOptions = {}
   const downstream = (name: string, url: string, timeoutMs: number): Downstream => createDownstream({
     name, url, timeoutMs, clientId: config.INTERNAL_CLIENT_ID, clientSecret: config.INTERNAL_CLIENT_SECRET,
   })
-  const identityService = downstream('identity', config.IDENTITY_URL, config.IDENTITY_TIMEOUT_MS)
-  const tokenService = downstream('token', config.TOKEN_URL, config.TOKEN_TIMEOUT_MS)
+  const identityService = downstream('identity', config.IDENTITY_URL, config.IDENTITY_TIMEOUT_SECONDS * 1000)
+  const tokenService = downstream('token', config.TOKEN_URL, config.TOKEN_TIMEOUT_SECONDS * 1000)
   app.addHook('onClose', async () => {
     await Promise.all([identityService.close(), tokenService.close(), redis?.quit().catch(() => redis.disconnect())])
   })

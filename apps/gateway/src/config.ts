@@ -13,8 +13,8 @@ export const GatewayConfigSchema = Type.Object({
   INTERNAL_CLIENT_ID: Type.String({ default: 'gateway', pattern: '^[A-Za-z0-9_.-]+$' }),
   INTERNAL_CLIENT_SECRET: Type.String({ minLength: 16 }),
   /** Identity runs bcrypt at cost 12 (about 250 ms) and may queue under load, so it gets longer. */
-  IDENTITY_TIMEOUT_MS: Type.Integer({ minimum: 50, maximum: 60_000, default: 5000 }),
-  TOKEN_TIMEOUT_MS: Type.Integer({ minimum: 50, maximum: 60_000, default: 1500 }),
+  IDENTITY_TIMEOUT_SECONDS: Type.Number({ minimum: 0.05, maximum: 60, default: 5 }),
+  TOKEN_TIMEOUT_SECONDS: Type.Number({ minimum: 0.05, maximum: 60, default: 1.5 }),
   /**
    * Not `__Host-` prefixed: that prefix demands Path=/, and the refresh token must only travel
    * to /auth (refresh and logout), never to every request.

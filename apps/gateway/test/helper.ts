@@ -13,8 +13,8 @@ export function testConfig(env: Record<string, string> = {}): GatewayConfig {
     LOG_LEVEL: 'silent',
     INTERNAL_CLIENT_ID: CLIENT_ID,
     INTERNAL_CLIENT_SECRET: CLIENT_SECRET,
-    IDENTITY_TIMEOUT_MS: '1000',
-    TOKEN_TIMEOUT_MS: '500',
+    IDENTITY_TIMEOUT_SECONDS: '1',
+    TOKEN_TIMEOUT_SECONDS: '0.5',
     ...env,
   })
 }

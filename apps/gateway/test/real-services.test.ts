@@ -12,7 +12,7 @@ import { REDIS_SERVER, startRedis } from './support/redis-server.ts'
 import { Browser, buildRealGateway, eventually, startRealServices } from './support/real-services.ts'
 
 // Grace 0: a consumed refresh token presented again is reuse at once (DESIGN.md, reuse detection).
-const services = await startRealServices(t, 'gw-real', { token: { REFRESH_GRACE_SEC: '0' } })
+const services = await startRealServices(t, 'gw-real', { token: { REFRESH_GRACE_SECONDS: '0' } })
 const gateway = await buildRealGateway(t, services)
 
 const PASSWORD = 'a perfectly fine passphrase'

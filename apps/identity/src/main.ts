@@ -4,5 +4,5 @@ import { IdentityConfigSchema } from './config.ts'
 
 await runService(async () => {
   const config = loadConfig(IdentityConfigSchema, process.env)
-  return { app: await buildApp(config), host: config.HOST, port: config.PORT, graceMs: config.SHUTDOWN_GRACE_MS }
+  return { app: await buildApp(config), host: config.HOST, port: config.PORT, graceMs: config.SHUTDOWN_GRACE_SECONDS * 1000 }
 })

@@ -51,12 +51,12 @@ export async function buildApp(config: TokenConfig, options: BuildOptions = {}):
     keyRing,
     issuer: config.JWT_ISSUER,
     audience: config.JWT_AUDIENCE,
-    ttlSec: config.ACCESS_TOKEN_TTL_SEC,
+    ttlSec: config.ACCESS_TOKEN_TTL_SECONDS,
   })
-  const sessionCache = createSessionStateCache({ load: (sessionId, userId) => sessions.getForUser(sessionId, userId), ttlMs: config.SESSION_CACHE_MS, clock })
-  const common: TokenServiceDeps = { sessions, refreshTokens, transactions, accessTokens, sessionCache, clock, refreshTtlSec: config.REFRESH_TOKEN_TTL_SEC }
-  const sessionService = createSessionService({ ...common, sessionMaxLifetimeSec: config.SESSION_MAX_LIFETIME_SEC })
-  const refreshService = createRefreshService({ ...common, graceSec: config.REFRESH_GRACE_SEC })
+  const sessionCache = createSessionStateCache({ load: (sessionId, userId) => sessions.getForUser(sessionId, userId), ttlMs: config.SESSION_CACHE_SECONDS * 1000, clock })
+  const common: TokenServiceDeps = { sessions, refreshTokens, transactions, accessTokens, sessionCache, clock, refreshTtlSec: config.REFRESH_TOKEN_TTL_SECONDS }
+  const sessionService = createSessionService({ ...common, sessionMaxLifetimeSec: config.SESSION_MAX_LIFETIME_SECONDS })
+  const refreshService = createRefreshService({ ...common, graceSec: config.REFRESH_GRACE_SECONDS })
   const introspection = createIntrospectionService({ accessTokens, sessionCache, clock })
 
   registerHealthRoutes(app, {

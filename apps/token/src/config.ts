@@ -16,13 +16,13 @@ export const TokenConfigSchema = Type.Object({
   JWT_ISSUER: Type.String({ minLength: 1, default: 'http://localhost:3000' }),
   JWT_AUDIENCE: Type.String({ minLength: 1, default: 'gatehouse' }),
   /** RFC 9700 §4.14 / BCP: short access tokens bound how long a stolen one is useful. */
-  ACCESS_TOKEN_TTL_SEC: Type.Integer({ minimum: 60, maximum: 86_400, default: 900 }),
-  REFRESH_TOKEN_TTL_SEC: Type.Integer({ minimum: 300, maximum: 31_536_000, default: 2_592_000 }),
+  ACCESS_TOKEN_TTL_SECONDS: Type.Integer({ minimum: 60, maximum: 86_400, default: 900 }),
+  REFRESH_TOKEN_TTL_SECONDS: Type.Integer({ minimum: 300, maximum: 31_536_000, default: 2_592_000 }),
   /** Absolute cap on a session, however often it refreshes. */
-  SESSION_MAX_LIFETIME_SEC: Type.Integer({ minimum: 300, maximum: 31_536_000, default: 7_776_000 }),
+  SESSION_MAX_LIFETIME_SECONDS: Type.Integer({ minimum: 300, maximum: 31_536_000, default: 7_776_000 }),
   /** How long a rotated refresh token still yields the same successor (concurrent tabs, retries). */
-  REFRESH_GRACE_SEC: Type.Integer({ minimum: 0, maximum: 120, default: 10 }),
-  /** How long an instance may trust a cached session state; below 1000 so revocation shows within 1 s. */
-  SESSION_CACHE_MS: Type.Integer({ minimum: 0, maximum: 999, default: 500 }),
+  REFRESH_GRACE_SECONDS: Type.Integer({ minimum: 0, maximum: 120, default: 10 }),
+  /** How long an instance may trust a cached session state, in seconds; below 1 so revocation shows within 1 s. */
+  SESSION_CACHE_SECONDS: Type.Number({ minimum: 0, exclusiveMaximum: 1, default: 0.5 }),
 })
 export type TokenConfig = Static<typeof TokenConfigSchema>

@@ -13,13 +13,13 @@ const base = { SERVICE_CLIENTS: 'gateway:gateway-secret-0123456789' }
 t.test('defaults are the documented ones', async (t) => {
   const config = loadConfig(TokenConfigSchema, base)
   t.match(config, {
-    HOST: '127.0.0.1', PORT: 3002, JWT_ISSUER: 'http://localhost:3000', JWT_AUDIENCE: 'gatehouse', ACCESS_TOKEN_TTL_SEC: 900,
-    REFRESH_TOKEN_TTL_SEC: 2_592_000, SESSION_MAX_LIFETIME_SEC: 7_776_000, REFRESH_GRACE_SEC: 10, SESSION_CACHE_MS: 500,
+    HOST: '127.0.0.1', PORT: 3002, JWT_ISSUER: 'http://localhost:3000', JWT_AUDIENCE: 'gatehouse', ACCESS_TOKEN_TTL_SECONDS: 900,
+    REFRESH_TOKEN_TTL_SECONDS: 2_592_000, SESSION_MAX_LIFETIME_SECONDS: 7_776_000, REFRESH_GRACE_SECONDS: 10, SESSION_CACHE_SECONDS: 0.5,
   })
 })
 
 t.test('bad values stop start-up naming the variable', async (t) => {
-  t.throws(() => loadConfig(TokenConfigSchema, { ...base, SESSION_CACHE_MS: '1000' }), { message: /SESSION_CACHE_MS/ })
+  t.throws(() => loadConfig(TokenConfigSchema, { ...base, SESSION_CACHE_SECONDS: '1' }), { message: /SESSION_CACHE_SECONDS/ })
   t.throws(() => loadConfig(TokenConfigSchema, {}), { message: /SERVICE_CLIENTS/ })
   t.throws(() => loadConfig(TokenConfigSchema, { ...base, INTROSPECTION_CLIENTS: 'api:short' }), { message: /INTROSPECTION_CLIENTS/ })
   t.throws(() => createClientAuth(base.SERVICE_CLIENTS, 'gateway:another-secret-0123456789'), { message: /INTROSPECTION_CLIENTS: client id gateway/ })

@@ -23,11 +23,11 @@ t.test('revoke-all ends sessions the user index has not listed yet, and keeps th
     accessTokens: undefined as never,
     sessionCache: { get: async () => undefined, invalidate: () => {} },
     clock: clock.now,
-    refreshTtlSec: config.REFRESH_TOKEN_TTL_SEC,
-    sessionMaxLifetimeSec: config.SESSION_MAX_LIFETIME_SEC,
+    refreshTtlSec: config.REFRESH_TOKEN_TTL_SECONDS,
+    sessionMaxLifetimeSec: config.SESSION_MAX_LIFETIME_SECONDS,
   })
   await lagging.revokeAll(USER_ID, caller.sessionId)
-  clock.advance(config.SESSION_CACHE_MS + 1)
+  clock.advance(config.SESSION_CACHE_SECONDS * 1000 + 1)
 
   const refused = await refresh(app, unlisted.refreshToken)
   t.equal(refused.statusCode, 401, 'the unlisted session cannot refresh')

@@ -56,7 +56,7 @@ t.test('reuse after the grace window answers 401 reused, revokes the session and
 })
 
 t.test('a session past its absolute cap cannot refresh, however recently it rotated', async (t) => {
-  const { app, clock } = await buildTestApp(t, 'cap', { env: { SESSION_MAX_LIFETIME_SEC: '300', REFRESH_TOKEN_TTL_SEC: '600' } })
+  const { app, clock } = await buildTestApp(t, 'cap', { env: { SESSION_MAX_LIFETIME_SECONDS: '300', REFRESH_TOKEN_TTL_SECONDS: '600' } })
   const first = await issue(app)
   t.equal(first.refreshExpiresIn, 300, 'the refresh token never outlives the session')
   clock.advance(200_000)
@@ -71,7 +71,7 @@ t.test('a session past its absolute cap cannot refresh, however recently it rota
 })
 
 t.test('an expired refresh token answers 401 expired', async (t) => {
-  const { app, clock } = await buildTestApp(t, 'expired', { env: { REFRESH_TOKEN_TTL_SEC: '300' } })
+  const { app, clock } = await buildTestApp(t, 'expired', { env: { REFRESH_TOKEN_TTL_SECONDS: '300' } })
   const first = await issue(app)
   clock.advance(300_000)
   const response = await refresh(app, first.refreshToken)

@@ -16,8 +16,8 @@ export const BaseConfig = {
   LOG_LEVEL: LogLevelSchema,
   /** Largest request body accepted, in bytes; anything bigger gets 413 before it is parsed. */
   BODY_LIMIT: Type.Integer({ minimum: 256, maximum: 1_048_576, default: 8192 }),
-  /** Graceful shutdown: how long in-flight requests get after SIGTERM. */
-  SHUTDOWN_GRACE_MS: Type.Integer({ minimum: 0, default: 10_000 }),
+  /** Graceful shutdown: how long in-flight requests get after SIGTERM, in seconds. */
+  SHUTDOWN_GRACE_SECONDS: Type.Number({ minimum: 0, maximum: 3600, default: 10 }),
 }
 
 /** DynamoDB access for the services that own tables. */

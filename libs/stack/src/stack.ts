@@ -25,7 +25,7 @@ export interface StackOptions {
   signingKeys?: KeySet
   bcryptCost?: number
   logLevel?: string
-  /** Extra configuration per service (e.g. REFRESH_GRACE_SEC for an end-to-end test). */
+  /** Extra configuration per service (e.g. REFRESH_GRACE_SECONDS for an end-to-end test). */
   env?: Partial<Record<ServiceName, Record<string, string>>>
   fromDist?: boolean
   log?: (line: string) => void
