@@ -34,9 +34,11 @@ export async function bundleApp(projectRoot: string, outRoot = join(root, 'dist'
   const name = basename(projectRoot)
   const outdir = join(outRoot, projectRoot)
   mkdirSync(outdir, { recursive: true })
-  const entries = ['main', 'lambda'].filter((entry) => existsSync(join(root, projectRoot, 'src', `${entry}.ts`)))
+  // Output name → source file; the mail worker Lambda is bundled as `mail-worker.mjs`.
+  const named: Record<string, string> = { main: 'main', lambda: 'lambda', 'mail-worker': 'mail-worker-lambda' }
+  const entries = Object.entries(named).filter(([, source]) => existsSync(join(root, projectRoot, 'src', `${source}.ts`)))
   const result = await build({
-    entryPoints: Object.fromEntries(entries.map((entry) => [entry, join(root, projectRoot, 'src', `${entry}.ts`)])),
+    entryPoints: Object.fromEntries(entries.map(([output, source]) => [output, join(root, projectRoot, 'src', `${source}.ts`)])),
     outdir,
     bundle: true,
     platform: 'node',

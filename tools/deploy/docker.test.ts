@@ -44,12 +44,14 @@ t.test('the compose file reads the same with js-yaml, when that is installed', a
   t.same(compose, yaml.default.load(composeSource))
 })
 
-t.test('compose: the services, the pinned DynamoDB Local, and only the gateway published', async (t) => {
-  t.same(Object.keys(compose.services).sort(), ['dynamodb', 'gateway', 'identity', 'redis', 'tables', 'token'])
+t.test('compose: the services, the pinned DynamoDB Local, and only the gateway (and the mail catcher UI) published', async (t) => {
+  t.same(Object.keys(compose.services).sort(), ['dynamodb', 'gateway', 'identity', 'mail', 'redis', 'tables', 'token'])
   t.equal(compose.services['dynamodb']!.image, 'amazon/dynamodb-local:3.3.1')
   for (const [name, service] of Object.entries(compose.services)) {
-    t.equal(service.ports !== undefined, name === 'gateway', `${name} ${name === 'gateway' ? 'publishes' : 'publishes no'} port`)
+    const published = name === 'gateway' || name === 'mail'
+    t.equal(service.ports !== undefined, published, `${name} ${published ? 'publishes' : 'publishes no'} port`)
   }
+  t.same(compose.services['mail']!.ports, ['127.0.0.1:1080:1080'], 'the catcher UI on loopback only')
   t.same(compose.services['gateway']!.ports, ['127.0.0.1:3000:3000'])
   t.same(compose.services['redis']!.profiles, ['redis'], 'Redis only with --profile redis')
   t.same(compose.services['gateway']!.depends_on?.['redis'], { condition: 'service_started', required: false })

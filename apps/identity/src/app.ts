@@ -3,6 +3,7 @@ import { createPasswordHasher, type BcryptImpl, type PasswordHasher } from '@gat
 import { createDynamoClients, createUsersRepository, tableNames } from '@gatehouse/dynamo'
 import { createServer, createServiceAuth, registerHealthRoutes, type App } from '@gatehouse/platform'
 import { parseServiceClients } from '@gatehouse/schemas'
+import type { MailTransport } from '@gatehouse/mail'
 import type { Logger } from 'pino'
 import type { IdentityConfig } from './config.ts'
 import { createLoginAttemptsRepository } from './repositories/login-attempts-repository.ts'
@@ -13,6 +14,7 @@ import { createPasswordPolicy } from './services/password-policy.ts'
 import { createUserService } from './services/user-service.ts'
 import { registerCredentialRoutes } from './routes/credentials.ts'
 import { registerUserRoutes } from './routes/users.ts'
+import { setUpMail, type MailSetup } from './mail/setup.ts'
 
 export interface BuildOptions {
   logger?: Logger
@@ -22,10 +24,25 @@ export interface BuildOptions {
   bcrypt?: BcryptImpl
   /** A whole hasher, overriding BCRYPT_COST and `bcrypt`. */
   hasher?: PasswordHasher
+  /** A mail transport instead of the configured one (the SMTP one is real in tests too). */
+  mailTransport?: MailTransport
+  /** In [0, 1): the mail back-off jitter (tests pin it). */
+  random?: () => number
+}
+
+export interface Identity {
+  app: App
+  /** The outbox, the notice API other features call, and the worker when this process delivers. */
+  mail: MailSetup
 }
 
 /** Builds the identity service; never listens (main.ts does, tests inject). */
 export async function buildApp(config: IdentityConfig, options: BuildOptions = {}): Promise<App> {
+  return (await buildIdentity(config, options)).app
+}
+
+/** The identity service and its mail parts (tests drive the worker; the mail-worker Lambda reuses them). */
+export async function buildIdentity(config: IdentityConfig, options: BuildOptions = {}): Promise<Identity> {
   const app = createServer({
     service: 'identity',
     logLevel: config.LOG_LEVEL,
@@ -33,7 +50,6 @@ export async function buildApp(config: IdentityConfig, options: BuildOptions = {
     ...(options.logger === undefined ? {} : { logger: options.logger }),
   })
   const dynamo = createDynamoClients({ endpoint: config.DYNAMODB_ENDPOINT, region: config.AWS_REGION })
-  app.addHook('onClose', async () => dynamo.destroy())
   const tables = tableNames(config.TABLE_PREFIX)
   const now = options.now ?? Date.now
 
@@ -52,8 +68,31 @@ export async function buildApp(config: IdentityConfig, options: BuildOptions = {
       .catch((error: unknown) => app.log.error({ err: error }, 'dummy password hash failed'))
   })
 
+  const users = createUsersRepository(dynamo.doc, tables.Users)
+  const mail = setUpMail({
+    config,
+    doc: dynamo.doc,
+    outboxTable: tables.MailOutbox,
+    users,
+    log: app.log,
+    now,
+    deliver: config.MAIL_WORKER === 'on',
+    ...(options.mailTransport === undefined ? {} : { transport: options.mailTransport }),
+    ...(options.random === undefined ? {} : { random: options.random }),
+  })
+  // The worker polls only once the app is up, and stops (finishing the mail in hand) before the
+  // DynamoDB client goes away.
+  app.addHook('onReady', async () => {
+    mail.worker?.start(config.MAIL_POLL_SECONDS)
+    mail.worker?.kick()
+  })
+  app.addHook('onClose', async () => {
+    await mail.close()
+    dynamo.destroy()
+  })
+
   const service = createUserService({
-    users: createUsersRepository(dynamo.doc, tables.Users),
+    users,
     hasher,
     policy: createPasswordPolicy(loadCommonPasswords()),
     throttle: createLoginThrottle({
@@ -82,5 +121,5 @@ export async function buildApp(config: IdentityConfig, options: BuildOptions = {
     registerUserRoutes(internal, service)
     registerCredentialRoutes(internal, service)
   })
-  return app
+  return { app, mail }
 }

@@ -1,4 +1,5 @@
 import { Type, type Static } from '@sinclair/typebox'
+import { MailConfig } from '@gatehouse/mail'
 import { BaseConfig, DynamoConfig, PortSchema, ScopeSchema, ServiceClientsSchema } from '@gatehouse/schemas'
 
 export const IdentityConfigSchema = Type.Object({
@@ -35,5 +36,20 @@ export const IdentityConfigSchema = Type.Object({
    * successful login there; a trusted device has its own failure counter (180 days).
    */
   LOGIN_DEVICE_TRUST_SECONDS: Type.Integer({ minimum: 3600, maximum: 63_072_000, default: 15_552_000 }),
+  ...MailConfig,
+  /**
+   * `on`: identity delivers the outbox itself (containers, npm start). `off`: it only enqueues, and
+   * the mail-worker Lambda (dist/apps/identity/mail-worker.mjs) delivers.
+   */
+  MAIL_WORKER: Type.Union([Type.Literal('on'), Type.Literal('off')], { default: 'on' }),
+  /** How often the in-process worker looks for due mail (it is also woken by every enqueue). */
+  MAIL_POLL_SECONDS: Type.Number({ minimum: 0.05, maximum: 300, default: 5 }),
+  /** Delivery attempts before a mail is parked (kept, logged, no longer retried). */
+  MAIL_MAX_ATTEMPTS: Type.Integer({ minimum: 1, maximum: 100, default: 12 }),
+  /** First retry delay; doubles with each failure (with jitter) up to MAIL_RETRY_MAX_SECONDS. */
+  MAIL_RETRY_BASE_SECONDS: Type.Number({ minimum: 0.01, maximum: 3600, default: 10 }),
+  MAIL_RETRY_MAX_SECONDS: Type.Number({ minimum: 0.01, maximum: 86_400, default: 1800 }),
+  /** SES API endpoint override (a local emulator); unset for AWS. */
+  SES_ENDPOINT: Type.Optional(Type.String({ format: 'uri' })),
 })
 export type IdentityConfig = Static<typeof IdentityConfigSchema>

@@ -10,8 +10,12 @@ import { loadConfig } from '@gatehouse/platform'
 import { buildApp } from './app.ts'
 import { IdentityConfigSchema } from './config.ts'
 
-/** Exported so tests can close it; Lambda itself freezes and discards the environment. */
-export const app = await buildApp(loadConfig(IdentityConfigSchema, process.env))
+/**
+ * Exported so tests can close it; Lambda itself freezes and discards the environment.
+ * A frozen function cannot poll: here identity only enqueues mail, and the mail-worker Lambda
+ * (mail-worker-lambda.ts) delivers it.
+ */
+export const app = await buildApp(loadConfig(IdentityConfigSchema, { ...process.env, MAIL_WORKER: 'off' }))
 // decorateRequest off: no route reads the raw Lambda event, so none can be tricked by it.
 export const handler = awsLambdaFastify(app, { decorateRequest: false })
 await app.ready()

@@ -41,6 +41,9 @@ export function testConfig(dynamo: TestDynamo, env: Record<string, string> = {})
     BCRYPT_COST: '4',
     LOG_LEVEL: 'silent',
     BODY_LIMIT: '2048',
+    // Tests that read mail start a real SMTP server and pass its URL with MAIL_WORKER=on.
+    SMTP_URL: 'smtp://127.0.0.1:9',
+    MAIL_WORKER: 'off',
     ...env,
   })
 }

@@ -3,6 +3,7 @@ export {
   TABLES,
   EMAIL_INDEX,
   USER_SESSIONS_INDEX,
+  OUTBOX_DUE_INDEX,
   tableDefinition,
   tableNames,
   createTableInput,

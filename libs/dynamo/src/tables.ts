@@ -6,7 +6,7 @@ import type { CreateTableCommandInput } from '@aws-sdk/client-dynamodb'
  */
 export interface TableDefinition {
   /** Logical name; the physical name is `${prefix}${name}`. */
-  name: 'Users' | 'LoginAttempts' | 'RefreshTokens' | 'Sessions'
+  name: 'Users' | 'LoginAttempts' | 'RefreshTokens' | 'Sessions' | 'MailOutbox'
   /** Which service may touch it (least-privilege IAM is generated from this). */
   owner: 'identity' | 'token'
   keySchema: NonNullable<CreateTableCommandInput['KeySchema']>
@@ -18,6 +18,7 @@ export interface TableDefinition {
 
 export const EMAIL_INDEX = 'email-index'
 export const USER_SESSIONS_INDEX = 'userId-createdAt-index'
+export const OUTBOX_DUE_INDEX = 'dueShard-dueAt-index'
 
 export const TABLES: readonly TableDefinition[] = [
   {
@@ -74,6 +75,32 @@ export const TABLES: readonly TableDefinition[] = [
           { AttributeName: 'createdAt', KeyType: 'RANGE' },
         ],
         Projection: { ProjectionType: 'ALL' },
+      },
+    ],
+    ttlAttribute: 'expiresAt',
+  },
+  {
+    name: 'MailOutbox',
+    owner: 'identity',
+    // Every mail gatehouse sends, written in the same transaction as whatever it announces (a
+    // token, a change). Only mail still to be delivered carries `dueShard` and `dueAt`, so the
+    // index is sparse and holds exactly the pending work: the worker queries it by shard (a few
+    // fixed shards, so no single partition takes every write) for `dueAt <= now`, never a Scan.
+    keySchema: [{ AttributeName: 'mailId', KeyType: 'HASH' }],
+    attributes: [
+      { AttributeName: 'mailId', AttributeType: 'S' },
+      { AttributeName: 'dueShard', AttributeType: 'S' },
+      { AttributeName: 'dueAt', AttributeType: 'N' },
+    ],
+    globalSecondaryIndexes: [
+      {
+        IndexName: OUTBOX_DUE_INDEX,
+        KeySchema: [
+          { AttributeName: 'dueShard', KeyType: 'HASH' },
+          { AttributeName: 'dueAt', KeyType: 'RANGE' },
+        ],
+        // The worker claims each item with a conditional update that returns it: keys suffice.
+        Projection: { ProjectionType: 'KEYS_ONLY' },
       },
     ],
     ttlAttribute: 'expiresAt',

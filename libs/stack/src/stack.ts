@@ -36,6 +36,11 @@ export interface StackOptions {
    * a test that builds it in-process (its URL and port are still reserved, as the token issuer).
    */
   services?: readonly ServiceName[]
+  /**
+   * Where identity delivers mail (npm start's catcher, a test's SMTP server). Absent: identity only
+   * queues mail (MAIL_WORKER=off), for runs that read none (the benchmark, most tests).
+   */
+  smtpUrl?: string
 }
 
 export interface Stack {
@@ -84,6 +89,8 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       ...dynamo,
       SERVICE_CLIENTS: gatewayClient,
       BCRYPT_COST: String(options.bcryptCost ?? 12),
+      PUBLIC_URL: urls.gateway,
+      ...(options.smtpUrl === undefined ? { MAIL_WORKER: 'off' } : { SMTP_URL: options.smtpUrl, MAIL_WORKER: 'on', MAIL_POLL_SECONDS: '1' }),
       ...options.env?.identity,
     },
     token: {

@@ -1,0 +1,69 @@
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb'
+import type { UsersRepository } from '@gatehouse/dynamo'
+import { createMailTransport, type MailTransport } from '@gatehouse/mail'
+import type { FastifyBaseLogger } from 'fastify'
+import type { IdentityConfig } from '../config.ts'
+import { createMailWorker, type IntentResolver, type MailWorker } from './mail-worker.ts'
+import { createNoticeService, type NoticeService } from './notices.ts'
+import { createOutboxRepository, type OutboxRepository } from './outbox-repository.ts'
+
+export interface MailSetup {
+  outbox: OutboxRepository
+  notices: NoticeService
+  /** Present when this process delivers (MAIL_WORKER=on, or the mail-worker Lambda). */
+  worker: MailWorker | undefined
+  /** Intent resolvers are registered by the features that queue intents (password reset). */
+  resolvers: Partial<Record<'password-reset-request', IntentResolver>>
+  close(): Promise<void>
+}
+
+export interface MailSetupOptions {
+  config: IdentityConfig
+  doc: DynamoDBDocumentClient
+  outboxTable: string
+  users: UsersRepository
+  log: FastifyBaseLogger
+  now: () => number
+  deliver: boolean
+  /** Tests pin the jitter. */
+  random?: () => number
+  transport?: MailTransport
+}
+
+/** The outbox, the notice API and (when this process delivers) the worker with its transport. */
+export function setUpMail(options: MailSetupOptions): MailSetup {
+  const { config } = options
+  const outbox = createOutboxRepository(options.doc, options.outboxTable, options.now)
+  const resolvers: MailSetup['resolvers'] = {}
+  let transport: MailTransport | undefined
+  let worker: MailWorker | undefined
+  if (options.deliver) {
+    transport = options.transport ?? createMailTransport(config)
+    worker = createMailWorker({
+      outbox,
+      transport,
+      log: options.log,
+      from: config.MAIL_FROM,
+      publicUrl: config.PUBLIC_URL,
+      resolvers,
+      maxAttempts: config.MAIL_MAX_ATTEMPTS,
+      retryBaseSeconds: config.MAIL_RETRY_BASE_SECONDS,
+      retryMaxSeconds: config.MAIL_RETRY_MAX_SECONDS,
+      leaseSeconds: Math.ceil(config.MAIL_SEND_TIMEOUT_SECONDS * 4 + 30),
+      batchSize: 25,
+      now: options.now,
+      ...(options.random === undefined ? {} : { random: options.random }),
+    })
+  }
+  const notices = createNoticeService({ outbox, users: options.users, worker })
+  return {
+    outbox,
+    notices,
+    worker,
+    resolvers,
+    async close() {
+      await worker?.stop()
+      transport?.close()
+    },
+  }
+}

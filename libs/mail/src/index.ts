@@ -1,0 +1,8 @@
+export { MailConfig, MailConfigSchema, type MailSettings } from './config.ts'
+export { describeSendError, type MailTransport, type OutgoingMail } from './transport.ts'
+export { createSmtpTransport, type SmtpTransportOptions } from './smtp-transport.ts'
+export { createSesTransport, type SesTransportOptions } from './ses-transport.ts'
+export { createMailTransport, MailConfigError } from './create-transport.ts'
+export { messageIdFor, senderDomain } from './message-id.ts'
+export { escapeHtml, render, type MailBody, type RenderedMail } from './layout.ts'
+export { isTemplateName, maskEmail, renderTemplate, type TemplateContext, type TemplateData, type TemplateName } from './templates.ts'

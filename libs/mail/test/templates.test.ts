@@ -1,0 +1,32 @@
+import t from 'tap'
+import { isTemplateName, maskEmail, renderTemplate, senderDomain } from '../src/index.ts'
+
+const context = { publicUrl: 'https://id.example.com' }
+
+t.test('link templates put the token in the fragment of the right page', async (t) => {
+  t.match(renderTemplate('verify-email', { token: 'a' }, context).text, 'https://id.example.com/verify-email#token=a')
+  t.match(renderTemplate('confirm-email-change', { token: 'b', newEmail: 'n@example.com' }, context).text, 'https://id.example.com/verify-email#token=b')
+  t.match(renderTemplate('reset-password', { token: 'c' }, context).text, 'https://id.example.com/reset-password#token=c')
+})
+
+t.test('the HTML part escapes what it shows', async (t) => {
+  const { html } = renderTemplate('confirm-email-change', { token: 'b', newEmail: '<script>@x.example' }, context)
+  t.notMatch(html, '<script>')
+  t.match(html, '&lt;script&gt;')
+})
+
+t.test('notices carry no link token and the old address sees the new one masked', async (t) => {
+  for (const name of ['password-changed', 'account-deleted', 'sign-up-attempt'] as const) {
+    t.notMatch(renderTemplate(name, {}, context).text, '#token=', name)
+  }
+  t.match(renderTemplate('email-changed', { newEmail: 'grace@example.org' }, context).text, 'g***@example.org')
+  t.equal(maskEmail('ada@example.com'), 'a***@example.com')
+})
+
+t.test('template names and sender domains', async (t) => {
+  t.ok(isTemplateName('verify-email'))
+  t.notOk(isTemplateName('toString'))
+  t.equal(senderDomain('gatehouse <no-reply@id.example.com>'), 'id.example.com')
+  t.equal(senderDomain('bare@mail.example'), 'mail.example')
+  t.equal(senderDomain('nobody'), 'localhost')
+})
