@@ -32,6 +32,13 @@ function start(t: Test, env: Record<string, string>): Run {
   return { output: () => output, exited, kill: (signal) => child.kill(signal) }
 }
 
+async function ready(run: Run): Promise<void> {
+  const deadline = Date.now() + 90_000
+  while (!run.output().includes('gatehouse is ready') && Date.now() < deadline) {
+    await new Promise((resolve) => setTimeout(resolve, 200))
+  }
+}
+
 async function ports(): Promise<{ GATEWAY_PORT: string; IDENTITY_PORT: string; TOKEN_PORT: string }> {
   return { GATEWAY_PORT: String(await freePort()), IDENTITY_PORT: String(await freePort()), TOKEN_PORT: String(await freePort()) }
 }
@@ -39,10 +46,7 @@ async function ports(): Promise<{ GATEWAY_PORT: string; IDENTITY_PORT: string; T
 t.test('starts, prints the gateway URL and a curl example, and stops cleanly on SIGTERM', async (t) => {
   const env = { ...(await ports()), DYNAMODB_ENDPOINT: endpoint ?? '', TABLE_PREFIX: `start-${Date.now()}-` }
   const run = start(t, env)
-  const deadline = Date.now() + 60_000
-  while (!run.output().includes('gatehouse is ready') && Date.now() < deadline) {
-    await new Promise((resolve) => setTimeout(resolve, 200))
-  }
+  await ready(run)
   t.match(run.output(), `gatehouse is ready: http://127.0.0.1:${env.GATEWAY_PORT}`)
   t.match(run.output(), /client_id=resource-server\s+client_secret=\S+/)
   t.match(run.output(), /curl -s .*\/auth\/register/)
@@ -51,6 +55,24 @@ t.test('starts, prints the gateway URL and a curl example, and stops cleanly on 
   run.kill('SIGTERM')
   t.equal(await run.exited, 0)
   for (const port of [env.GATEWAY_PORT, env.IDENTITY_PORT, env.TOKEN_PORT]) t.notOk(await portInUse(Number(port)), `port ${port} released`)
+})
+
+t.test('a documented variable reaches its service: RATE_LIMIT_REGISTER_PER_IP=2 refuses the third sign-up', async (t) => {
+  const env = { ...(await ports()), DYNAMODB_ENDPOINT: endpoint ?? '', TABLE_PREFIX: `start-${Date.now()}-`, RATE_LIMIT_REGISTER_PER_IP: '2' }
+  const run = start(t, env)
+  await ready(run)
+  const register = (n: number) => fetch(`http://127.0.0.1:${env.GATEWAY_PORT}/auth/register`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ email: `limit-${n}@example.com`, password: 'correct horse battery staple' }),
+  })
+  t.equal((await register(1)).status, 201)
+  t.equal((await register(2)).status, 201)
+  const third = await register(3)
+  t.equal(third.status, 429, 'the third sign-up from one address is refused')
+  t.equal((await third.json() as { error: { code: string } }).error.code, 'RATE_LIMITED')
+  run.kill('SIGTERM')
+  t.equal(await run.exited, 0)
 })
 
 t.test('a port already in use stops it with a message naming the port', async (t) => {

@@ -2,15 +2,18 @@
  * `npm start`: the whole stack on one machine. DynamoDB Local (data on disk under data/), the
  * tables, development keys and secrets (made once), then identity, token and gateway as three
  * processes. Ctrl-C or SIGTERM stops everything; starting again keeps users and sessions.
+ * Every variable of a service's configuration reference, from the environment or an optional
+ * `.env` at the root (the environment wins), reaches that service and no other.
  */
 import { join, resolve } from 'node:path'
 import { createDynamoClients, createTables } from '@gatehouse/dynamo'
 import { provideDynamo, type RunningDynamo } from '@gatehouse/dynamo-local'
-import { startStack, type Stack } from '@gatehouse/stack'
+import { serviceVariables, startStack, type ServiceName, type Stack } from '@gatehouse/stack'
+import { readDotEnv, serviceEnv } from './dev-env.ts'
 import { devSecrets, devSigningKeys } from './dev-state.ts'
 
 const root = join(import.meta.dirname, '..', '..')
-const env = process.env
+const env: Record<string, string | undefined> = { ...readDotEnv(join(root, '.env')), ...process.env }
 const dataDir = resolve(root, env['GATEHOUSE_DATA_DIR'] ?? 'data')
 const port = (name: string, fallback: number): number => Number(env[name] ?? fallback)
 
@@ -30,8 +33,25 @@ async function shutdown(code: number): Promise<never> {
 process.once('SIGINT', () => void shutdown(0))
 process.once('SIGTERM', () => void shutdown(0))
 
+/** Each service's own variables from `env`, over the local defaults below. */
+async function passThrough(): Promise<Record<ServiceName, Record<string, string>>> {
+  const names = ['identity', 'token', 'gateway'] as const
+  const passed = await Promise.all(names.map(async (name) => ({ name, ...serviceEnv(await serviceVariables(name), env) })))
+  const ignored = [...new Set(passed.flatMap((one) => one.ignored))]
+  if (ignored.length > 0) process.stdout.write(`npm start sets ${ignored.join(', ')} itself; ignoring the value given\n`)
+  return Object.fromEntries(passed.map((one) => [one.name, one.env])) as Record<ServiceName, Record<string, string>>
+}
+
 try {
-  dynamo = await provideDynamo({ dataDir: join(dataDir, 'dynamodb'), port: port('DYNAMODB_LOCAL_PORT', 8000), preferContainer: false })
+  const passing = passThrough()
+  passing.catch(() => undefined)
+  const explicitDynamo = env['DYNAMODB_ENDPOINT'] || env['AWS_ENDPOINT_URL_DYNAMODB']
+  dynamo = await provideDynamo({
+    env: explicitDynamo === undefined ? {} : { DYNAMODB_ENDPOINT: explicitDynamo },
+    dataDir: join(dataDir, 'dynamodb'),
+    port: port('DYNAMODB_LOCAL_PORT', 8000),
+    preferContainer: false,
+  })
   process.stdout.write(`DynamoDB (${dynamo.kind}) at ${dynamo.endpoint}\n`)
   const prefix = env['TABLE_PREFIX'] ?? 'dev-'
   const clients = createDynamoClients({ endpoint: dynamo.endpoint })
@@ -42,6 +62,7 @@ try {
   const secrets = devSecrets(join(dataDir, 'dev-secrets.json'))
   if (keys.created) process.stdout.write(`generated development signing keys in ${join(dataDir, 'signing-keys.json')}\n`)
 
+  const passed = await passing
   stack = await startStack({
     dynamoEndpoint: dynamo.endpoint,
     tablePrefix: prefix,
@@ -50,8 +71,12 @@ try {
     signingKeys: keys.value,
     bcryptCost: Number(env['BCRYPT_COST'] ?? 12),
     logLevel: env['LOG_LEVEL'] ?? 'info',
-    // Plain HTTP on localhost: browsers drop Secure cookies there, so local use switches it off explicitly.
-    env: { gateway: { COOKIE_SECURE: 'false', CORS_ORIGINS: env['CORS_ORIGINS'] ?? 'http://localhost:5173' } },
+    env: {
+      identity: passed.identity,
+      token: passed.token,
+      // Plain HTTP on localhost: browsers drop Secure cookies there, so local use switches it off explicitly.
+      gateway: { COOKIE_SECURE: 'false', CORS_ORIGINS: 'http://localhost:5173', ...passed.gateway },
+    },
   })
   const gateway = stack.urls.gateway
   const introspection = stack.secrets.introspection

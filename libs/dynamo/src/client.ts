@@ -38,10 +38,16 @@ function isLocal(endpoint: string | undefined): boolean {
  */
 export function createDynamoClients(options: DynamoClientOptions = {}): DynamoClients {
   const maxSockets = options.maxSockets ?? 64
-  const local = isLocal(options.endpoint) && process.env['AWS_ACCESS_KEY_ID'] === undefined
+  // DYNAMODB_ENDPOINT (options.endpoint) wins; else the SDK's own AWS_ENDPOINT_URL_DYNAMODB, read
+  // here too so a loopback one gets the local credentials below.
+  const endpoint = options.endpoint ?? (process.env['AWS_ENDPOINT_URL_DYNAMODB'] || undefined)
+  const local = isLocal(endpoint) && process.env['AWS_ACCESS_KEY_ID'] === undefined
+  // No region given: the SDK's default chain decides (AWS_REGION, the profile's region in
+  // ~/.aws/config, instance metadata); none fails the first call loudly, never a guessed us-east-1.
+  const region = options.region ?? (local ? (process.env['AWS_REGION'] ?? 'local') : undefined)
   const client = new DynamoDBClient({
-    ...(options.endpoint === undefined ? {} : { endpoint: options.endpoint }),
-    region: options.region ?? process.env['AWS_REGION'] ?? (local ? 'local' : 'us-east-1'),
+    ...(endpoint === undefined ? {} : { endpoint }),
+    ...(region === undefined ? {} : { region }),
     maxAttempts: options.maxAttempts ?? 3,
     ...(local ? { credentials: { accessKeyId: 'local', secretAccessKey: 'local' } } : {}),
     requestHandler: new NodeHttpHandler({

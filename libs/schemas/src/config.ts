@@ -23,6 +23,8 @@ export const BaseConfig = {
 /** DynamoDB access for the services that own tables. */
 export const DynamoConfig = {
   DYNAMODB_ENDPOINT: Type.Optional(Type.String({ format: 'uri', description: 'Unset for AWS; DynamoDB Local URL otherwise' })),
+  /** The AWS SDK's own name for the same thing; DYNAMODB_ENDPOINT wins where both are set. */
+  AWS_ENDPOINT_URL_DYNAMODB: Type.Optional(Type.String({ format: 'uri' })),
   AWS_REGION: Type.Optional(Type.String({ minLength: 1 })),
   TABLE_PREFIX: Type.String({ default: 'gatehouse-', pattern: '^[A-Za-z0-9_.-]*$', maxLength: 200 }),
 }

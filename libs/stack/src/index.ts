@@ -2,3 +2,4 @@ export { startStack, newSecrets, type Stack, type StackOptions, type StackSecret
 export { startServiceProcess, serviceCommand, type ServiceName, type ServiceProcess } from './service-process.ts'
 export { formatLogLine } from './log-format.ts'
 export { restApiEvent, httpApiEvent, type EventRequest } from './lambda-events.ts'
+export { serviceVariables } from './service-variables.ts'
