@@ -1,6 +1,6 @@
 # syntax=docker/dockerfile:1
 # The compose stack's one-shot table-creation job (tools/deploy/tables-job.ts, bundled by
-# `node tools/deploy/build.ts`). Self-contained bundle: no npm install at all.
+# `npm run build`). Self-contained bundle: no npm install at all.
 FROM node:24-bookworm-slim
 WORKDIR /app
 COPY dist/tools/tables/package.json dist/tools/tables/tables.mjs ./

@@ -2,7 +2,7 @@
  * Secrets for the local compose stack, written to docker/.env (read by `docker compose`, ignored
  * by git and by the image build): the gateway's service-client secret and a fresh RS256 signing
  * key set. Production never uses this file: see docs/deploy.md (Secrets Manager / SSM).
- *   node tools/deploy/compose-env.ts [--force]
+ *   npm run compose-env [-- --force]
  */
 import { randomBytes } from 'node:crypto'
 import { existsSync, writeFileSync } from 'node:fs'
@@ -26,7 +26,7 @@ export function renderEnvFile(values: Record<string, string>): string {
 
 if (import.meta.main) {
   if (existsSync(COMPOSE_ENV_FILE) && !process.argv.includes('--force')) {
-    process.stderr.write(`${COMPOSE_ENV_FILE} exists; pass --force to replace its secrets (signed-in sessions end)\n`)
+    process.stderr.write(`${COMPOSE_ENV_FILE} exists; pass --force (npm run compose-env -- --force) to replace its secrets (signed-in sessions end)\n`)
     process.exit(1)
   }
   writeFileSync(COMPOSE_ENV_FILE, renderEnvFile(composeSecrets()), { mode: 0o600 })

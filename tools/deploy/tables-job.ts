@@ -2,7 +2,7 @@
  * The compose stack's one-shot table-creation job (docker/tables.Dockerfile): waits until DynamoDB
  * answers (the dynamodb-local container starts in parallel and has no health check of its own),
  * creates every table idempotently, and exits 0, which releases the services that depend on it.
- * Bundled by tools/deploy/build.ts into dist/tools/tables/tables.mjs.
+ * Bundled by `npm run build` (tools/build/bundle-tables-job.ts) into dist/tools/tables/tables.mjs.
  */
 import { ListTablesCommand } from '@aws-sdk/client-dynamodb'
 import { Type } from '@sinclair/typebox'

@@ -1,22 +1,19 @@
 /**
- * Everything the container images need, in dist/: the three service bundles (tools/build/bundle.ts)
- * and the table-creation job. Run before `docker build` / `docker compose build`:
- *   node tools/deploy/build.ts
+ * `nx build tools`: the table-creation job the compose stack runs once before the services,
+ * dist/tools/tables/tables.mjs. Self-contained (the AWS SDK bundled), so its image needs no
+ * `npm install` at all. Part of `npm run build`, like the service bundles.
  */
 import { mkdirSync, writeFileSync } from 'node:fs'
 import { join, relative, resolve } from 'node:path'
 import { build } from 'esbuild'
-import { bundleApp } from '../build/bundle.ts'
 
 const root = join(import.meta.dirname, '..', '..')
-export const APPS = ['identity', 'token', 'gateway'] as const
 export const TABLES_JOB_DIR = join(root, 'dist', 'tools', 'tables')
 
-/** dist/tools/tables/tables.mjs: self-contained (the AWS SDK bundled), so its image needs no npm install. */
 export async function bundleTablesJob(): Promise<Record<string, number>> {
   mkdirSync(TABLES_JOB_DIR, { recursive: true })
   const result = await build({
-    entryPoints: { tables: join(import.meta.dirname, 'tables-job.ts') },
+    entryPoints: { tables: join(root, 'tools', 'deploy', 'tables-job.ts') },
     outdir: TABLES_JOB_DIR,
     bundle: true,
     platform: 'node',
@@ -38,12 +35,6 @@ export async function bundleTablesJob(): Promise<Record<string, number>> {
   return sizes
 }
 
-export async function buildDeployArtifacts(): Promise<Record<string, number>> {
-  const sizes = await Promise.all([...APPS.map((app) => bundleApp(`apps/${app}`)), bundleTablesJob()])
-  return Object.assign({}, ...sizes) as Record<string, number>
-}
-
 if (import.meta.main) {
-  const sizes = await buildDeployArtifacts()
-  for (const [file, bytes] of Object.entries(sizes)) process.stdout.write(`${file}  ${(bytes / 1024).toFixed(1)} KiB\n`)
+  for (const [file, bytes] of Object.entries(await bundleTablesJob())) process.stdout.write(`${file}  ${(bytes / 1024).toFixed(1)} KiB\n`)
 }
