@@ -29,6 +29,7 @@ if (import.meta.main) {
     process.stderr.write(`${COMPOSE_ENV_FILE} exists; pass --force (npm run compose-env -- --force) to replace its secrets (signed-in sessions end)\n`)
     process.exit(1)
   }
-  writeFileSync(COMPOSE_ENV_FILE, renderEnvFile(composeSecrets()), { mode: 0o600 })
+  // The project name lives here, not in compose.yml, which Compose v1 would refuse with a top-level `name`.
+  writeFileSync(COMPOSE_ENV_FILE, renderEnvFile({ COMPOSE_PROJECT_NAME: 'gatehouse', ...composeSecrets() }), { mode: 0o600 })
   process.stdout.write(`wrote ${COMPOSE_ENV_FILE}\n`)
 }

@@ -1,4 +1,4 @@
-import { parseYaml, type YamlValue } from './yaml-lite.ts'
+import { parse } from 'yaml'
 
 /** The parts of a compose service the deploy test reads. */
 export interface ComposeService {
@@ -18,7 +18,7 @@ export interface ComposeFile {
 }
 
 export function parseCompose(source: string): ComposeFile {
-  const value = parseYaml(source) as { [key: string]: YamlValue } | null
+  const value = parse(source) as Record<string, unknown> | null
   if (value === null || typeof value['services'] !== 'object' || value['services'] === null) throw new Error('compose file without services')
   return value as unknown as ComposeFile
 }

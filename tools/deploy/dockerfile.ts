@@ -1,8 +1,11 @@
 /**
- * Just enough of the Dockerfile and .dockerignore formats for the deploy test to check the images
- * without a Docker engine: instructions per stage, ARG substitution, and ignore matching
+ * Just enough of the Dockerfile format for the deploy test to check the images without a Docker
+ * engine: instructions per stage and ARG substitution; .dockerignore matching is @balena/dockerignore
  * (https://docs.docker.com/build/concepts/context/#dockerignore-files: last matching rule wins).
  */
+// CommonJS with a `default` property: the typed way in to it from ESM.
+import dockerignore from '@balena/dockerignore'
+
 export interface Instruction {
   keyword: string
   args: string
@@ -73,30 +76,10 @@ export function execForm(args: string): string[] {
   return JSON.parse(json) as string[]
 }
 
-function globToRegExp(pattern: string): RegExp {
-  let out = ''
-  for (let i = 0; i < pattern.length; i++) {
-    const char = pattern[i]!
-    if (char === '*' && pattern[i + 1] === '*') {
-      out += '.*'
-      i++
-    } else if (char === '*') out += '[^/]*'
-    else if (char === '?') out += '[^/]'
-    else out += char.replace(/[.+^${}()|[\]\\]/g, '\\$&')
-  }
-  return new RegExp(`^${out}$`)
-}
-
-/** Whether .dockerignore keeps `path` (relative to the context) out of the build context. */
-export function isIgnored(dockerignore: string, path: string): boolean {
-  const rules = dockerignore.split('\n').map((line) => line.trim()).filter((line) => line !== '' && !line.startsWith('#'))
-  const parents = path.replace(/\/+$/, '').split('/').map((_part, index, parts) => parts.slice(0, index + 1).join('/'))
-  let ignored = false
-  for (const rule of rules) {
-    const negated = rule.startsWith('!')
-    const pattern = globToRegExp((negated ? rule.slice(1) : rule).replace(/^\/+|\/+$/g, ''))
-    // A rule matching a parent folder covers everything inside it.
-    if (parents.some((candidate) => pattern.test(candidate))) ignored = !negated
-  }
-  return ignored
+/**
+ * Whether .dockerignore keeps `path` (relative to the context) out of the build context, by
+ * @balena/dockerignore, which follows Docker's own matcher (moby's fileutils) rule for rule.
+ */
+export function isIgnored(rules: string, path: string): boolean {
+  return dockerignore.default().add(rules.split('\n')).ignores(path)
 }

@@ -6,6 +6,7 @@
  * A bad configuration fails the init with the message naming the variable, as main.ts does.
  */
 import awsLambdaFastify from '@fastify/aws-lambda'
+import type { APIGatewayProxyEvent, APIGatewayProxyEventV2, Context } from 'aws-lambda'
 import { loadConfig } from '@gatehouse/platform'
 import { buildApp } from './app.ts'
 import { GatewayConfigSchema } from './config.ts'
@@ -20,11 +21,8 @@ const proxy = awsLambdaFastify(app, {
 })
 await app.ready()
 
-/** API Gateway REST (v1) or HTTP API (v2) proxy event; the library reads the rest. */
-interface LambdaEvent {
-  version?: string
-  [field: string]: unknown
-}
+/** API Gateway REST API (payload v1) or HTTP API (payload v2) proxy event. */
+type LambdaEvent = APIGatewayProxyEvent | APIGatewayProxyEventV2
 type LambdaResult = Awaited<ReturnType<typeof proxy>> & { multiValueHeaders?: Record<string, string[]> }
 
 /**
@@ -32,10 +30,10 @@ type LambdaResult = Awaited<ReturnType<typeof proxy>> & { multiValueHeaders?: Re
  * `headers`, which holds one value per name: move it to `multiValueHeaders`, the one place a REST
  * API response can carry several cookies, so a response setting two never loses one.
  */
-export async function handler(event: LambdaEvent, context: Parameters<typeof proxy>[1]): Promise<LambdaResult> {
+export async function handler(event: LambdaEvent, context: Context): Promise<LambdaResult> {
   const result: LambdaResult = await proxy(event, context)
   const single = result.headers['set-cookie']
-  if (event.version !== '2.0' && single !== undefined) {
+  if (!('version' in event && event.version === '2.0') && single !== undefined) {
     delete result.headers['set-cookie']
     result.multiValueHeaders = { ...result.multiValueHeaders, 'set-cookie': [single] }
   }

@@ -5,7 +5,7 @@
  */
 import t from 'tap'
 import { randomBytes } from 'node:crypto'
-import { httpApiEvent, restApiEvent, type EventRequest } from '@gatehouse/stack'
+import { httpApiEvent, lambdaContext, restApiEvent, type EventRequest } from '@gatehouse/stack'
 import { startRealServices } from './support/real-services.ts'
 
 const { gatewayEnv } = await startRealServices(t, 'gw-lambda')
@@ -42,7 +42,7 @@ const formats = {
 
 for (const [name, format] of Object.entries(formats)) {
   t.test(`${name}: register, login, refresh rotates the cookie`, async (t) => {
-    const invoke = async (request: EventRequest): Promise<LambdaResult> => (await handler(format.event(request), {})) as LambdaResult
+    const invoke = async (request: EventRequest): Promise<LambdaResult> => (await handler(format.event(request), lambdaContext())) as LambdaResult
     const email = `lambda-${randomBytes(4).toString('hex')}@example.com`
     const password = 'a perfectly fine passphrase'
 
@@ -77,9 +77,9 @@ for (const [name, format] of Object.entries(formats)) {
 }
 
 t.test('health and bad input keep the shared shapes through the handler', async (t) => {
-  const live = (await handler(httpApiEvent({ method: 'GET', path: '/health/ready' }), {})) as LambdaResult
+  const live = (await handler(httpApiEvent({ method: 'GET', path: '/health/ready' }), lambdaContext())) as LambdaResult
   t.equal(live.statusCode, 200, 'ready: identity and token answer')
-  const bad = (await handler(restApiEvent({ method: 'POST', path: '/auth/login', body: { email: 'nope' } }), {})) as LambdaResult
+  const bad = (await handler(restApiEvent({ method: 'POST', path: '/auth/login', body: { email: 'nope' } }), lambdaContext())) as LambdaResult
   t.equal(bad.statusCode, 400)
   t.match(JSON.parse(bad.body), { error: { code: String, message: String, requestId: String } })
 })

@@ -2,7 +2,7 @@
 import t from 'tap'
 import { randomBytes } from 'node:crypto'
 import { useTestDynamo } from '@gatehouse/dynamo-local'
-import { httpApiEvent, restApiEvent } from '@gatehouse/stack'
+import { httpApiEvent, lambdaContext, restApiEvent } from '@gatehouse/stack'
 
 const dynamo = await useTestDynamo(t, 'id-lambda')
 Object.assign(process.env, {
@@ -17,12 +17,12 @@ t.teardown(() => app.close())
 
 
 t.test('a v2 event to /health/live answers 200', async (t) => {
-  const result = await handler(httpApiEvent({ method: 'GET', path: '/health/live', host: 'identity.internal', sourceIp: '10.0.0.5' }), {})
+  const result = await handler(httpApiEvent({ method: 'GET', path: '/health/live', host: 'identity.internal', sourceIp: '10.0.0.5' }), lambdaContext())
   t.equal(result.statusCode, 200)
 })
 
 t.test('readiness reaches DynamoDB through the reused app', async (t) => {
-  const result = await handler(httpApiEvent({ method: 'GET', path: '/health/ready', host: 'identity.internal', sourceIp: '10.0.0.5' }), {})
+  const result = await handler(httpApiEvent({ method: 'GET', path: '/health/ready', host: 'identity.internal', sourceIp: '10.0.0.5' }), lambdaContext())
   t.equal(result.statusCode, 200)
 })
 
@@ -33,7 +33,7 @@ t.test('a v1 event without service credentials is refused in the shared error sh
     host: 'identity.internal',
     sourceIp: '10.0.0.5',
     body: { email: 'a@example.com', password: 'a perfectly fine passphrase' },
-  }), {})
+  }), lambdaContext())
   t.equal(result.statusCode, 401)
   t.match(JSON.parse(result.body), { error: { code: String, message: String, requestId: String } })
 })
