@@ -1,3 +1,4 @@
+import { mapLimited } from '@gatehouse/crypto'
 import type { Stack } from '@gatehouse/stack'
 
 /** A signed-in browser: what the refresh, introspection and /auth/me figures replay. */
@@ -23,25 +24,18 @@ const subjectOf = (jwt: string): string =>
 
 /** Real sign-ins through the gateway, a few at a time (each pays one bcrypt compare). */
 export async function signIn(stack: Stack, emails: string[], password: string, concurrency = 4): Promise<SignedIn[]> {
-  const sessions: SignedIn[] = []
-  let next = 0
-  const worker = async (): Promise<void> => {
-    while (next < emails.length) {
-      const email = emails[next++] as string
-      const response = await fetch(`${stack.urls.gateway}/auth/login`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ email, password }),
-        signal: AbortSignal.timeout(30_000),
-      })
-      const body = (await response.json()) as { accessToken?: string; error?: { code: string } }
-      const refreshToken = refreshFromSetCookie(response.headers.getSetCookie())
-      if (response.status !== 200 || body.accessToken === undefined || refreshToken === undefined) {
-        throw new Error(`bench sign-in failed: ${response.status} ${body.error?.code ?? ''}`)
-      }
-      sessions.push({ userId: subjectOf(body.accessToken), accessToken: body.accessToken, refreshToken })
+  return mapLimited(emails, concurrency, async (email) => {
+    const response = await fetch(`${stack.urls.gateway}/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ email, password }),
+      signal: AbortSignal.timeout(30_000),
+    })
+    const body = (await response.json()) as { accessToken?: string; error?: { code: string } }
+    const refreshToken = refreshFromSetCookie(response.headers.getSetCookie())
+    if (response.status !== 200 || body.accessToken === undefined || refreshToken === undefined) {
+      throw new Error(`bench sign-in failed: ${response.status} ${body.error?.code ?? ''}`)
     }
-  }
-  await Promise.all(Array.from({ length: concurrency }, worker))
-  return sessions
+    return { userId: subjectOf(body.accessToken), accessToken: body.accessToken, refreshToken }
+  })
 }

@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process'
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { freePort } from '@gatehouse/dynamo-local'
+import { waitUntilReady } from '@gatehouse/stack'
 
 const BASELINE = join(import.meta.dirname, 'baseline-server.ts')
 
@@ -51,20 +52,11 @@ export async function spawnUntilReady(args: string[], env: Record<string, string
     clearTimeout(timer)
   }
   const url = `http://127.0.0.1:${port}`
-  for (;;) {
-    if (done) throw new Error(`${args.join(' ')} exited before it was ready: ${stderr}`)
-    try {
-      const response = await fetch(`${url}/health/ready`, { signal: AbortSignal.timeout(1000) })
-      await response.body?.cancel()
-      if (response.status === 200) break
-    } catch {
-      // not listening yet
-    }
-    if (performance.now() - started > timeoutMs) {
-      await stop()
-      throw new Error(`${args.join(' ')} not ready within ${timeoutMs} ms: ${stderr}`)
-    }
-    await new Promise((resolve) => setTimeout(resolve, 5))
+  try {
+    await waitUntilReady({ url, timeoutMs, intervalMs: 5, gaveUp: () => (done ? 'exited before it was ready' : undefined) })
+  } catch (error) {
+    await stop()
+    throw new Error(`${args.join(' ')} ${(error as Error).message}: ${stderr}`, { cause: error })
   }
   return { url, child, readyMs: performance.now() - started, stop }
 }

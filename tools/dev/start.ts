@@ -71,6 +71,7 @@ try {
     signingKeys: keys.value,
     bcryptCost: Number(env['BCRYPT_COST'] ?? 12),
     logLevel: env['LOG_LEVEL'] ?? 'info',
+    prettyLogs: true,
     env: {
       identity: passed.identity,
       token: passed.token,

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto'
-import { createPasswordHasher } from '@gatehouse/crypto'
+import { createPasswordHasher, mapLimited } from '@gatehouse/crypto'
 import { createUsersRepository, type DynamoClients } from '@gatehouse/dynamo'
 import { normalizeEmail } from '@gatehouse/schemas'
 
@@ -40,26 +40,21 @@ export async function seedUsers(options: SeedOptions): Promise<SeedResult> {
   const hasher = createPasswordHasher({ cost: options.cost })
   const emails = Array.from({ length: options.count }, (_, index) => seedEmail(options.emailPrefix, index))
   const started = performance.now()
-  let next = 0
   let created = 0
   let existing = 0
-  const worker = async (): Promise<void> => {
-    while (next < emails.length) {
-      const email = emails[next++] as string
-      const createdAt = new Date().toISOString()
-      const passwordHash = await hasher.hash(options.password)
-      // A transaction conflict is another writer racing on this email; one retry settles it.
-      for (let attempt = 1; attempt <= 3; attempt++) {
-        const result = await users.create({ userId: randomUUID(), email, passwordHash, scope: options.scope ?? 'openid profile', createdAt, updatedAt: createdAt })
-        if (result === 'conflict') continue
-        if (result === 'created') created++
-        else existing++
-        break
-      }
-      options.onProgress?.(created + existing)
+  await mapLimited(emails, options.concurrency, async (email) => {
+    const createdAt = new Date().toISOString()
+    const passwordHash = await hasher.hash(options.password)
+    // A transaction conflict is another writer racing on this email; one retry settles it.
+    for (let attempt = 1; attempt <= 3; attempt++) {
+      const result = await users.create({ userId: randomUUID(), email, passwordHash, scope: options.scope ?? 'openid profile', createdAt, updatedAt: createdAt })
+      if (result === 'conflict') continue
+      if (result === 'created') created++
+      else existing++
+      break
     }
-  }
-  await Promise.all(Array.from({ length: Math.max(1, Math.min(options.concurrency, emails.length)) }, worker))
+    options.onProgress?.(created + existing)
+  })
   const ms = performance.now() - started
   return { created, existing, ms, usersPerSecond: (created + existing) / (ms / 1000), emails }
 }

@@ -15,3 +15,4 @@ export type { SignJwtHeader } from './jwt-sign.ts';
 export { DEFAULT_MAX_TOKEN_LENGTH, verifyJwt } from './jwt-verify.ts';
 export type { JwtFailureReason, VerifyJwtOptions, VerifyJwtResult } from './jwt-verify.ts';
 export type { JwtClaims, JwtHeader, SigningKey, VerificationKey, VerifiedJwtPayload } from './jwt-types.ts';
+export { mapLimited } from './map-limited.ts';

@@ -1,6 +1,7 @@
 import t from 'tap';
 import { createPasswordHasher } from '../src/index.ts';
 import { createLimiter } from '../src/limiter.ts';
+import { mapLimited } from '../src/map-limited.ts';
 
 t.test('the limiter never runs more than its limit and serves waiters in order', async (t) => {
   const limit = createLimiter(2);
@@ -42,4 +43,25 @@ t.test('the hasher bounds concurrent bcrypt work (a login burst cannot take ever
   });
   await Promise.all([...Array.from({ length: 5 }, () => hasher.verify('password1', '$2b$04$x')), hasher.verifyDummy('x'), hasher.hash('password1')]);
   t.equal(peak, 1);
+});
+
+t.test('mapLimited: results in item order, never more than the limit at once, no new task after a failure', async (t) => {
+  let running = 0;
+  let peak = 0;
+  const results = await mapLimited([5, 1, 3, 2], 2, async (value, index) => {
+    running++;
+    peak = Math.max(peak, running);
+    await new Promise((resolve) => setImmediate(resolve));
+    running--;
+    return `${index}:${value}`;
+  });
+  t.same(results, ['0:5', '1:1', '2:3', '3:2']);
+  t.equal(peak, 2);
+  const started: number[] = [];
+  await t.rejects(mapLimited([0, 1, 2, 3, 4], 1, async (value) => {
+    started.push(value);
+    if (value === 1) throw new Error('boom');
+  }), { message: 'boom' });
+  t.same(started, [0, 1], 'nothing starts after the first failure');
+  t.same(await mapLimited([], 4, async () => 1), []);
 });

@@ -3,3 +3,4 @@ export { startServiceProcess, serviceCommand, type ServiceName, type ServiceProc
 export { formatLogLine } from './log-format.ts'
 export { restApiEvent, httpApiEvent, lambdaContext, type EventRequest } from './lambda-events.ts'
 export { serviceVariables } from './service-variables.ts'
+export { waitUntilReady, type WaitReadyOptions } from './wait-ready.ts'

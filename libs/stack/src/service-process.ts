@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process'
 import { join } from 'node:path'
 import { formatLogLine } from './log-format.ts'
+import { waitUntilReady } from './wait-ready.ts'
 
 export type ServiceName = 'identity' | 'token' | 'gateway'
 
@@ -11,8 +12,10 @@ export interface ServiceProcessOptions {
   port: number
   /** Run the esbuild bundle in dist/ (as containers do) instead of the TypeScript sources. */
   fromDist?: boolean
-  /** Where formatted log lines go; defaults to stdout. */
+  /** Where log lines go; defaults to stdout. */
   log?: (line: string) => void
+  /** pino-pretty lines for a terminal (npm start); otherwise each line as the service wrote it (JSON). */
+  pretty?: boolean
   readyTimeoutMs?: number
 }
 
@@ -48,7 +51,7 @@ export async function startServiceProcess(options: ServiceProcessOptions): Promi
     if (raw.trim() === '') return
     recent.push(raw)
     if (recent.length > 20) recent.shift()
-    log(formatLogLine(options.name, raw))
+    log(options.pretty === true ? formatLogLine(options.name, raw) : raw)
   }
   pipeLines(child.stdout, onLine)
   pipeLines(child.stderr, onLine)
@@ -64,23 +67,15 @@ export async function startServiceProcess(options: ServiceProcessOptions): Promi
     await exited
     clearTimeout(timer)
   }
-  const deadline = Date.now() + (options.readyTimeoutMs ?? 30_000)
-  for (;;) {
-    if (exitCode !== undefined) {
-      throw new Error(`${options.name} exited (code ${exitCode}) before it was ready:\n  ${recent.join('\n  ')}`)
-    }
-    try {
-      const response = await fetch(`${url}/health/ready`, { signal: AbortSignal.timeout(2000) })
-      await response.body?.cancel()
-      if (response.status === 200) break
-    } catch {
-      // not listening yet
-    }
-    if (Date.now() > deadline) {
-      await stop('SIGKILL')
-      throw new Error(`${options.name} did not become ready within ${options.readyTimeoutMs ?? 30_000} ms:\n  ${recent.join('\n  ')}`)
-    }
-    await new Promise((resolve) => setTimeout(resolve, 100))
+  try {
+    await waitUntilReady({
+      url,
+      timeoutMs: options.readyTimeoutMs ?? 30_000,
+      gaveUp: () => (exitCode === undefined ? undefined : `exited (code ${exitCode}) before it was ready`),
+    })
+  } catch (error) {
+    await stop('SIGKILL')
+    throw new Error(`${options.name} ${(error as Error).message}:\n  ${recent.join('\n  ')}`, { cause: error })
   }
   return { name: options.name, url, child, stop, exited }
 }

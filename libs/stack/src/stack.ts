@@ -29,6 +29,8 @@ export interface StackOptions {
   env?: Partial<Record<ServiceName, Record<string, string>>>
   fromDist?: boolean
   log?: (line: string) => void
+  /** Pretty logs for a terminal (npm start only); JSON lines otherwise. */
+  prettyLogs?: boolean
   /** Bind the gateway on all interfaces (npm start) or loopback only (tests). */
   gatewayHost?: string
   /**
@@ -120,6 +122,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       port: ports[name],
       ...(options.fromDist === undefined ? {} : { fromDist: options.fromDist }),
       ...(options.log === undefined ? {} : { log: options.log }),
+      pretty: options.prettyLogs === true,
     })
   }
   const stop = async (): Promise<void> => {

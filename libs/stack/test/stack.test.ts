@@ -2,9 +2,14 @@ import t from 'tap'
 import { useTestDynamo } from '@gatehouse/dynamo'
 import { formatLogLine, serviceCommand, startStack } from '../src/index.ts'
 
-t.test('a pino line becomes one readable line; anything else passes through tagged', async (t) => {
+t.test('dev logs: a pino line is pretty-printed and tagged, an error with its stack on lines of its own', async (t) => {
   const line = JSON.stringify({ level: 40, time: '2026-01-01T12:00:01.000Z', msg: 'slow', service: 'token', pid: 1, requestId: 'r1', ms: 12 })
-  t.equal(formatLogLine('token', line, false), '12:00:01 WARN  [token   ] slow requestId=r1 ms=12')
+  const pretty = formatLogLine('token', line, false)
+  t.match(pretty, /^\[token {3}\] \[\d\d:\d\d:01\] WARN: slow\n/)
+  t.match(pretty, /requestId: "r1"/)
+  t.notMatch(pretty, /pid|service/, 'pid and the service (already in the tag) are left out')
+  const error = JSON.stringify({ level: 50, time: '2026-01-01T12:00:02.000Z', msg: 'failed', err: { type: 'Error', message: 'x', stack: 'Error: x\n    at handler (routes/auth.ts:10:5)' } })
+  t.match(formatLogLine('gateway', error, false), /ERROR: failed[\s\S]*\n\s+Error: x\n\s+at handler \(routes\/auth\.ts:10:5\)/)
   t.equal(formatLogLine('identity', 'not json', false), '[identity] not json')
   t.equal(formatLogLine('gateway', 'null', false), '[gateway ] null')
   t.match(formatLogLine('gateway', '{"msg":"x"}', true), /\x1b\[32m\[gateway \]\x1b\[0m/)
