@@ -37,7 +37,7 @@ t.test('docker-compose accepts the file, with and without the redis profile', as
   const plain = await compose(['config'], envFile)
   t.ok(plain.ok, `docker-compose config: ${plain.stderr}`)
   const resolved = parse(plain.stdout) as Resolved
-  t.same(Object.keys(resolved.services).sort(), ['dynamodb', 'gateway', 'identity', 'redis', 'tables', 'token'])
+  t.same(Object.keys(resolved.services).sort(), ['dynamodb', 'gateway', 'identity', 'mail', 'redis', 'tables', 'token'])
   t.same(resolved.services['redis']?.profiles, ['redis'], 'redis only with its profile')
   t.equal(resolved.services['gateway']?.environment?.['INTERNAL_CLIENT_SECRET'], secrets['GATEHOUSE_GATEWAY_SECRET'], 'the secret is interpolated')
   t.same(JSON.parse(resolved.services['token']?.environment?.['SIGNING_KEYS'] ?? 'null'), JSON.parse(secrets['GATEHOUSE_SIGNING_KEYS'] ?? ''), 'the key set arrives as JSON, unmangled')
