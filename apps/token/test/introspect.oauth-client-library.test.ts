@@ -1,0 +1,70 @@
+/**
+ * POST /introspect as another team's service calls it: through openid-client (v6), the widely used
+ * OpenID/OAuth client library, over real HTTP, with both client authentication methods it offers
+ * (client_secret_post is its default; client_secret_basic the other), and its error handling.
+ */
+import t from 'tap'
+import * as oidc from 'openid-client'
+import { RESOURCE_SERVER, buildTestApp, issue } from './helper.ts'
+
+const { app, config } = await buildTestApp(t, 'oidclib')
+const base = await app.listen({ host: '127.0.0.1', port: 0 })
+const pair = await issue(app)
+
+function client(auth: oidc.ClientAuth, clientId = RESOURCE_SERVER.id): oidc.Configuration {
+  const configuration = new oidc.Configuration({ issuer: config.JWT_ISSUER, introspection_endpoint: `${base}/introspect` }, clientId, undefined, auth)
+  // The test talks plain HTTP on loopback; production resource servers use HTTPS.
+  oidc.allowInsecureRequests(configuration)
+  return configuration
+}
+
+for (const [name, auth] of [
+  ['client_secret_post', oidc.ClientSecretPost(RESOURCE_SERVER.secret)],
+  ['client_secret_basic', oidc.ClientSecretBasic(RESOURCE_SERVER.secret)],
+] as const) {
+  t.test(`${name}: an active token introspects with its claims, a junk one is inactive`, async (t) => {
+    const active = await oidc.tokenIntrospection(client(auth), pair.accessToken)
+    t.match(active, { active: true, sid: pair.sessionId, scope: 'openid profile', token_type: 'Bearer' })
+    const inactive = await oidc.tokenIntrospection(client(auth), 'not-a-token')
+    t.same(inactive, { active: false })
+  })
+}
+
+t.test('a wrong secret is invalid_client with WWW-Authenticate, by either method', async (t) => {
+  for (const auth of [oidc.ClientSecretPost('wrong-secret-0123456789'), oidc.ClientSecretBasic('wrong-secret-0123456789')]) {
+    const error = await oidc.tokenIntrospection(client(auth), pair.accessToken).catch((caught: unknown) => caught)
+    // The library reads the challenge first (RFC 7662 §2.3: 401 with WWW-Authenticate).
+    t.ok(error instanceof oidc.WWWAuthenticateChallengeError, 'the library sees the challenge')
+    const failure = error as oidc.WWWAuthenticateChallengeError
+    t.equal(failure.status, 401)
+    t.match(failure.cause, [{ scheme: 'basic', parameters: { realm: 'gatehouse-internal' } }])
+    t.same(await failure.response.json(), { error: 'invalid_client', error_description: 'Invalid client credentials' })
+  }
+  const unknown = await oidc.tokenIntrospection(client(oidc.ClientSecretPost(RESOURCE_SERVER.secret), 'nobody'), pair.accessToken).catch((caught: unknown) => caught)
+  t.equal((unknown as oidc.ResponseBodyError).status, 401, 'an unknown client id')
+})
+
+t.test('the wire: RFC 6749 §5.2 bodies, one method per request, house shape elsewhere', async (t) => {
+  const form = (fields: Record<string, string>, headers: Record<string, string> = {}) =>
+    fetch(`${base}/introspect`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers }, body: new URLSearchParams(fields) })
+  const missingToken = await form({ client_id: RESOURCE_SERVER.id, client_secret: RESOURCE_SERVER.secret })
+  t.equal(missingToken.status, 400)
+  t.same(await missingToken.json(), { error: 'invalid_request', error_description: 'The token parameter is required' })
+  const noSecret = await form({ token: pair.accessToken, client_id: RESOURCE_SERVER.id })
+  t.equal(noSecret.status, 401)
+  t.equal((await noSecret.json()).error, 'invalid_client')
+  t.match(noSecret.headers.get('www-authenticate'), /^Basic /)
+  const basic = `Basic ${Buffer.from(`${RESOURCE_SERVER.id}:${RESOURCE_SERVER.secret}`).toString('base64')}`
+  const both = await form({ token: pair.accessToken, client_id: RESOURCE_SERVER.id, client_secret: RESOURCE_SERVER.secret }, { authorization: basic })
+  t.equal(both.status, 400, 'RFC 6749 §2.3: never two methods at once')
+  t.equal((await both.json()).error, 'invalid_request')
+  const posted = await form({ token: pair.accessToken, client_id: RESOURCE_SERVER.id, client_secret: RESOURCE_SERVER.secret })
+  t.equal((await posted.json()).active, true)
+  const elsewhere = await fetch(`${base}/v1/sessions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' })
+  t.equal(elsewhere.status, 401)
+  t.equal((await elsewhere.json()).error.code, 'INVALID_CLIENT', '/v1/* keeps the house error shape')
+  const postedElsewhere = await fetch(`${base}/v1/sessions`, {
+    method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ client_id: RESOURCE_SERVER.id, client_secret: RESOURCE_SERVER.secret }),
+  })
+  t.equal(postedElsewhere.status, 401, 'client_secret_post is accepted on /introspect only')
+})
