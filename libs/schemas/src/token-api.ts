@@ -59,9 +59,6 @@ export const RevokeRequestSchema = Type.Object(
   {
     token: Type.String({ minLength: 1, maxLength: 8192 }),
     token_type_hint: Type.Optional(Type.String({ maxLength: 64 })),
-    // client_secret_post (RFC 6749 §2.3.1), the alternative to HTTP Basic.
-    client_id: Type.Optional(Type.String({ maxLength: 256 })),
-    client_secret: Type.Optional(Type.String({ maxLength: 512 })),
   },
   { additionalProperties: false },
 )
