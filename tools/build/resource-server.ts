@@ -4,7 +4,7 @@
  *   exports point at them (the workspace one points at the .ts sources), ready for `npm pack`.
  * - `dist/authorizer/authorizer.mjs`: one self-contained ESM bundle exporting `handler`.
  *
- * Usage: node tools/build/resource-server.ts
+ * Usage: node tools/build/resource-server.ts [--out DIR]   (DIR defaults to dist/)
  */
 import { execFileSync } from 'node:child_process'
 import { cpSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
@@ -60,7 +60,9 @@ export async function buildAuthorizer(outRoot = join(root, 'dist')): Promise<num
 }
 
 if (import.meta.main) {
-  const outDir = buildPackage()
-  const bytes = await buildAuthorizer()
-  process.stdout.write(`${outDir}\ndist/authorizer/authorizer.mjs  ${(bytes / 1024).toFixed(1)} KiB\n`)
+  const flag = process.argv.indexOf('--out')
+  const outRoot = flag === -1 ? join(root, 'dist') : (process.argv[flag + 1] as string)
+  const outDir = buildPackage(outRoot)
+  const bytes = await buildAuthorizer(outRoot)
+  process.stdout.write(`${outDir}\n${join(outRoot, 'authorizer', 'authorizer.mjs')}  ${(bytes / 1024).toFixed(1)} KiB\n`)
 }
