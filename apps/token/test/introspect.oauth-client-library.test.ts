@@ -45,24 +45,24 @@ t.test('a wrong secret is invalid_client with WWW-Authenticate, by either method
 })
 
 t.test('the wire: RFC 6749 §5.2 bodies, one method per request, house shape elsewhere', async (t) => {
-  const form = (fields: Record<string, string>, headers: Record<string, string> = {}) =>
+  const form = async (fields: Record<string, string>, headers: Record<string, string> = {}) =>
     fetch(`${base}/introspect`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers }, body: new URLSearchParams(fields) })
   const missingToken = await form({ client_id: RESOURCE_SERVER.id, client_secret: RESOURCE_SERVER.secret })
   t.equal(missingToken.status, 400)
   t.same(await missingToken.json(), { error: 'invalid_request', error_description: 'The token parameter is required' })
   const noSecret = await form({ token: pair.accessToken, client_id: RESOURCE_SERVER.id })
   t.equal(noSecret.status, 401)
-  t.equal((await noSecret.json()).error, 'invalid_client')
+  t.equal(((await noSecret.json()) as Record<string, unknown>).error, 'invalid_client')
   t.match(noSecret.headers.get('www-authenticate'), /^Basic /)
   const basic = `Basic ${Buffer.from(`${RESOURCE_SERVER.id}:${RESOURCE_SERVER.secret}`).toString('base64')}`
   const both = await form({ token: pair.accessToken, client_id: RESOURCE_SERVER.id, client_secret: RESOURCE_SERVER.secret }, { authorization: basic })
   t.equal(both.status, 400, 'RFC 6749 §2.3: never two methods at once')
-  t.equal((await both.json()).error, 'invalid_request')
+  t.equal(((await both.json()) as Record<string, unknown>).error, 'invalid_request')
   const posted = await form({ token: pair.accessToken, client_id: RESOURCE_SERVER.id, client_secret: RESOURCE_SERVER.secret })
-  t.equal((await posted.json()).active, true)
+  t.equal(((await posted.json()) as Record<string, unknown>).active, true)
   const elsewhere = await fetch(`${base}/v1/sessions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' })
   t.equal(elsewhere.status, 401)
-  t.equal((await elsewhere.json()).error.code, 'INVALID_CLIENT', '/v1/* keeps the house error shape')
+  t.equal(((await elsewhere.json()) as { error: { code: string } }).error.code, 'INVALID_CLIENT', '/v1/* keeps the house error shape')
   const postedElsewhere = await fetch(`${base}/v1/sessions`, {
     method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ client_id: RESOURCE_SERVER.id, client_secret: RESOURCE_SERVER.secret }),
   })

@@ -7,7 +7,7 @@ import t from 'tap'
 import { createHmac, createPublicKey } from 'node:crypto'
 import { SignJWT, importJWK, type JWTPayload } from 'jose'
 import { generateSigningKey, type PrivateJwk } from '@gatehouse/crypto'
-import { createVerifier, TokenError, type VerifierOptions } from '@gatehouse/resource-server'
+import { createVerifier, TokenError, type VerifierOptions } from '../src/index.ts'
 import { USER_ID, startTokenService } from './support.ts'
 
 const service = await startTokenService(t, 'verify')
