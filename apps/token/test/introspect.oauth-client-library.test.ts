@@ -68,3 +68,22 @@ t.test('the wire: RFC 6749 §5.2 bodies, one method per request, house shape els
   })
   t.equal(postedElsewhere.status, 401, 'client_secret_post is accepted on /introspect only')
 })
+
+t.test('one throttle counts failed client authentication by either method, per source address', async (t) => {
+  const attempt = (fields: Record<string, string>, authorization?: string) => app.inject({
+    method: 'POST', url: '/introspect', remoteAddress: '10.9.8.7',
+    headers: { 'content-type': 'application/x-www-form-urlencoded', ...(authorization === undefined ? {} : { authorization }) },
+    payload: new URLSearchParams({ token: pair.accessToken, ...fields }).toString(),
+  })
+  const wrongBasic = `Basic ${Buffer.from(`${RESOURCE_SERVER.id}:wrong-secret-0123456789`).toString('base64')}`
+  for (let i = 0; i < 20; i += 1) {
+    const failed = i % 2 === 0 ? await attempt({}, wrongBasic) : await attempt({ client_id: RESOURCE_SERVER.id, client_secret: 'wrong-secret-0123456789' })
+    t.equal(failed.statusCode, 401)
+  }
+  const blocked = await attempt({ client_id: RESOURCE_SERVER.id, client_secret: RESOURCE_SERVER.secret })
+  t.equal(blocked.statusCode, 429, 'the 21st attempt is refused, even with the right secret')
+  t.equal(blocked.json().error, 'invalid_client')
+  t.ok(Number(blocked.headers['retry-after']) > 0)
+  const elsewhere = await oidc.tokenIntrospection(client(oidc.ClientSecretPost(RESOURCE_SERVER.secret)), pair.accessToken)
+  t.equal(elsewhere.active, true, 'another address is not affected')
+})

@@ -1,6 +1,7 @@
 import type { FastifyRequest } from 'fastify'
 import { AppError, ConfigError, SERVICE_REALM, createClientVerifier, createServiceAuth, parseBasicCredentials } from '@gatehouse/platform'
 import { ErrorCodes, parseServiceClients } from '@gatehouse/schemas'
+import { createClientAuthThrottle, type ClientAuthThrottle } from './client-auth-throttle.ts'
 
 export interface ClientAuth {
   /** /v1/*: only SERVICE_CLIENTS (the gateway and other trusted internal callers), HTTP Basic. */
@@ -26,7 +27,7 @@ const bodyField = (body: unknown, name: string): unknown =>
  * Two tiers of internal callers. A resource server gets introspection credentials of its own,
  * which authenticate but are refused (403) everywhere else: it cannot mint or revoke sessions.
  */
-export function createClientAuth(serviceClients: string, introspectionClients: string | undefined): ClientAuth {
+export function createClientAuth(serviceClients: string, introspectionClients: string | undefined, throttle: ClientAuthThrottle = createClientAuthThrottle()): ClientAuth {
   const internalClients = parseServiceClients(serviceClients)
   const introspectors = introspectionClients === undefined ? new Map<string, string>() : parseServiceClients(introspectionClients)
   for (const id of introspectors.keys()) {
@@ -34,28 +35,15 @@ export function createClientAuth(serviceClients: string, introspectionClients: s
   }
   const everyone = new Map([...internalClients, ...introspectors])
   const authenticate = createServiceAuth(everyone)
-  // Both transports end in this one constant-time check, so any limit put on failed client
-  // authentication counts them together.
+  // Both transports end in this one constant-time check and one throttle.
   const verify = createClientVerifier(everyone)
   return {
     async introspection(request) {
-      const basic = parseBasicCredentials(request.headers.authorization)
-      const postedId = bodyField(request.body, 'client_id')
-      const postedSecret = bodyField(request.body, 'client_secret')
-      const posted = postedId !== undefined || postedSecret !== undefined
-      // RFC 6749 §2.3: a client MUST NOT use more than one authentication method in a request.
-      if (basic !== undefined && posted) {
-        throw new AppError(400, ErrorCodes.VALIDATION_FAILED, 'Use one client authentication method: HTTP Basic or client_id/client_secret in the body, not both')
+      const wait = throttle.retryAfter(request.ip)
+      if (wait > 0) {
+        throw new AppError(429, ErrorCodes.TOO_MANY_ATTEMPTS, 'Too many failed client authentications; try again later', { headers: { 'retry-after': String(wait) } })
       }
-      if (basic === 'malformed') throw invalidClient('Malformed client credentials')
-      let credentials = basic
-      if (posted) {
-        if (typeof postedId !== 'string' || typeof postedSecret !== 'string' || postedId === '') throw invalidClient('client_id and client_secret are both required')
-        credentials = { id: postedId, secret: postedSecret }
-      }
-      if (credentials === undefined) throw invalidClient('Client authentication required')
-      if (!verify(credentials.id, credentials.secret)) throw invalidClient('Invalid client credentials')
-      request.serviceClient = credentials.id
+      await authenticateIntrospector(request)
     },
     async internal(request) {
       await authenticate(request)
@@ -63,5 +51,28 @@ export function createClientAuth(serviceClients: string, introspectionClients: s
         throw new AppError(403, ErrorCodes.FORBIDDEN, 'This client may only call /introspect')
       }
     },
+  }
+
+  async function authenticateIntrospector(request: FastifyRequest): Promise<void> {
+    const basic = parseBasicCredentials(request.headers.authorization)
+    const postedId = bodyField(request.body, 'client_id')
+    const postedSecret = bodyField(request.body, 'client_secret')
+    const posted = postedId !== undefined || postedSecret !== undefined
+    // RFC 6749 §2.3: a client MUST NOT use more than one authentication method in a request.
+    if (basic !== undefined && posted) {
+      throw new AppError(400, ErrorCodes.VALIDATION_FAILED, 'Use one client authentication method: HTTP Basic or client_id/client_secret in the body, not both')
+    }
+    if (basic === 'malformed') throw invalidClient('Malformed client credentials')
+    let credentials = basic
+    if (posted) {
+      if (typeof postedId !== 'string' || typeof postedSecret !== 'string' || postedId === '') throw invalidClient('client_id and client_secret are both required')
+      credentials = { id: postedId, secret: postedSecret }
+    }
+    if (credentials === undefined) throw invalidClient('Client authentication required')
+    if (!verify(credentials.id, credentials.secret)) {
+      throttle.recordFailure(request.ip)
+      throw invalidClient('Invalid client credentials')
+    }
+    request.serviceClient = credentials.id
   }
 }

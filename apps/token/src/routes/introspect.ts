@@ -27,7 +27,7 @@ export async function introspectRoutes(app: App, deps: { auth: ClientAuth; intro
     if (status >= 500) {
       request.log.error({ err: error }, 'introspection failed')
       body = { error: 'server_error', error_description: 'Internal server error' }
-    } else if (error instanceof AppError && error.code === ErrorCodes.INVALID_CLIENT) {
+    } else if (error instanceof AppError && (error.code === ErrorCodes.INVALID_CLIENT || error.code === ErrorCodes.TOO_MANY_ATTEMPTS)) {
       body = { error: 'invalid_client', error_description: error.message }
     } else if (!(error instanceof AppError) && error.validation !== undefined) {
       const first = error.validation[0]
@@ -43,7 +43,7 @@ export async function introspectRoutes(app: App, deps: { auth: ClientAuth; intro
     preValidation: deps.auth.introspection,
     schema: {
       body: IntrospectionRequestSchema,
-      response: { 200: IntrospectionResponseSchema, ...oauthErrors(400, 401, 413, 415, 500) },
+      response: { 200: IntrospectionResponseSchema, ...oauthErrors(400, 401, 413, 415, 429, 500) },
     },
   }, async (request, reply) => {
     // §2.2 / RFC 6749 §5.1: an introspection answer is about a credential; never cache it.
