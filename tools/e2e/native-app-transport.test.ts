@@ -21,7 +21,7 @@ const stack = await startStack({
   tablePrefix: prefix,
   bcryptCost: 4,
   logLevel: 'warn',
-  env: { token: { REFRESH_GRACE_SEC: String(GRACE_SEC) }, gateway: { RATE_LIMIT_LOGIN_PER_EMAIL: '1000', RATE_LIMIT_LOGIN_PER_IP: '1000' } },
+  env: { token: { REFRESH_GRACE_SECONDS: String(GRACE_SEC) }, gateway: { RATE_LIMIT_LOGIN_PER_EMAIL: '1000', RATE_LIMIT_LOGIN_PER_IP: '1000' } },
 })
 t.teardown(() => stack.stop())
 
