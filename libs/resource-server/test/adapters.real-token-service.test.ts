@@ -109,3 +109,17 @@ t.test('Lambda authorizer: HTTP API simple responses and REST policies, from its
 
   t.throws(() => authorizerOptionsFromEnv({ JWKS_URL: 'x', INTROSPECTION_URL: 'y' }), /JWT_ISSUER, JWT_AUDIENCE, INTROSPECTION_CLIENT_ID, INTROSPECTION_CLIENT_SECRET/)
 })
+
+t.test('unreachable keys fail closed: 503 without a challenge, never a pass', async (t) => {
+  const closed = { jwksUrl: 'http://127.0.0.1:9/.well-known/jwks.json', issuer: service.issuer, audience: 'gatehouse', jwksTimeoutSeconds: 2 }
+  const app = Fastify({ logger: false })
+  await app.register(gatehouseAuth, closed)
+  app.get('/orders', { preHandler: app.requireToken() }, async () => ({ ok: true }))
+  t.teardown(() => app.close())
+  const response = await app.inject({ method: 'GET', url: '/orders', headers: { authorization: `Bearer ${plain.accessToken}` } })
+  t.equal(response.statusCode, 503)
+  t.equal(response.headers['www-authenticate'], undefined)
+  t.equal(response.json().error, 'temporarily_unavailable')
+  const handler = createAuthorizer(closed)
+  await t.rejects(handler({ version: '2.0', type: 'REQUEST', routeArn: 'arn', headers: { authorization: `Bearer ${plain.accessToken}` } }), 'the authorizer throws: API Gateway answers 500, not Allow')
+})
