@@ -320,7 +320,9 @@ t.test('/docs/json is OpenAPI 3 listing every public route with its schemas', as
   t.same(Object.keys(body('/auth/login').properties).sort(), ['email', 'password'])
   t.same(Object.keys(body('/auth/password').properties).sort(), ['currentPassword', 'newPassword'])
   const ok = (path: string, method: string, status: number) => doc.paths[path][method].responses[String(status)].content['application/json'].schema
-  t.same(Object.keys(ok('/auth/login', 'post', 200).properties).sort(), ['accessToken', 'expiresIn', 'tokenType'])
+  t.same(Object.keys(ok('/auth/login', 'post', 200).properties).sort(), ['accessToken', 'expiresIn', 'refreshExpiresIn', 'refreshToken', 'tokenType'])
+  t.same(ok('/auth/login', 'post', 200).required.sort(), ['accessToken', 'expiresIn', 'tokenType'], 'the refresh token is optional: body transport only')
+  t.match(doc.paths['/auth/refresh'].post.parameters, [{ in: 'header', name: 'x-token-transport' }], 'the transport header is documented')
   t.same(Object.keys(ok('/auth/register', 'post', 201).properties), ['userId'])
   t.same(Object.keys(ok('/auth/me', 'get', 200).properties).sort(), ['createdAt', 'email', 'userId'])
   t.ok(ok('/auth/sessions', 'get', 200).properties.sessions, 'the session list')

@@ -29,7 +29,7 @@ t.test('introspection requires client authentication', async (t) => {
   const none = await introspect(app, pair.accessToken, null)
   t.equal(none.statusCode, 401)
   t.match(none.headers['www-authenticate'], /^Basic realm="gatehouse-internal"/)
-  t.equal(none.json().error.code, 'INVALID_CLIENT')
+  t.same(none.json(), { error: 'invalid_client', error_description: 'Client authentication required' }, 'an RFC 6749 §5.2 body')
   const wrong = await introspect(app, pair.accessToken, `Basic ${Buffer.from('orders-api:wrong-secret-0123456789').toString('base64')}`)
   t.equal(wrong.statusCode, 401)
   const bearer = await introspect(app, pair.accessToken, `Bearer ${pair.accessToken}`)
@@ -38,6 +38,7 @@ t.test('introspection requires client authentication', async (t) => {
     method: 'POST', url: '/introspect', headers: { authorization: resourceServerAuth, 'content-type': 'application/x-www-form-urlencoded' }, payload: 'nothing=here',
   })
   t.equal(missing.statusCode, 400, 'no token parameter')
+  t.equal(missing.json().error, 'invalid_request')
 })
 
 t.test('every bad token reads exactly {active: false}, never a 500', async (t) => {
@@ -80,7 +81,7 @@ t.test('every bad token reads exactly {active: false}, never a 500', async (t) =
   }
   const oversized = await introspect(app, 'a'.repeat(9000))
   t.equal(oversized.statusCode, 413, 'oversized token: a clear 4xx, not a 500')
-  t.equal(oversized.json().error.code, 'PAYLOAD_TOO_LARGE')
+  t.equal(oversized.json().error, 'invalid_request', 'an RFC 6749 body here too')
   t.equal(config.ACCESS_TOKEN_TTL_SECONDS, 900)
   clock.advance(906_000)
   t.equal((await introspect(app, pair.accessToken)).body, '{"active":false}', 'expired')

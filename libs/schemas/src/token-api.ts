@@ -107,10 +107,22 @@ export const IntrospectionRequestSchema = Type.Object(
   {
     token: Type.String({ maxLength: 8192 }),
     token_type_hint: Type.Optional(Type.String({ maxLength: 64 })),
+    // client_secret_post (RFC 6749 §2.3.1), the alternative to HTTP Basic.
+    client_id: Type.Optional(Type.String({ maxLength: 256 })),
+    client_secret: Type.Optional(Type.String({ maxLength: 512 })),
   },
   { additionalProperties: false },
 )
 export type IntrospectionRequest = Static<typeof IntrospectionRequestSchema>
+
+/** RFC 6749 §5.2 error body: what /introspect answers instead of the house error shape. */
+export const OAuthErrorSchema = Type.Object(
+  {
+    error: Type.Union([Type.Literal('invalid_request'), Type.Literal('invalid_client'), Type.Literal('server_error')]),
+    error_description: Type.Optional(Type.String()),
+  },
+)
+export type OAuthError = Static<typeof OAuthErrorSchema>
 
 export const ActiveIntrospectionSchema = Type.Object({
   active: Type.Literal(true),

@@ -1,18 +1,19 @@
 import type { FastifyRequest } from 'fastify'
 import { AppError, type App } from '@gatehouse/platform'
-import { ErrorCodes, type TokenPair } from '@gatehouse/schemas'
+import { ErrorCodes } from '@gatehouse/schemas'
 import { RefreshRejected } from '../clients/token-client.ts'
 import type { DeviceCookie } from '../plugins/device-cookie.ts'
 import type { RefreshCookie } from '../plugins/refresh-cookie.ts'
+import { createTokenTransports } from '../plugins/token-transport.ts'
 import type { AuthLimits } from '../plugins/rate-limits.ts'
 import type { AuthService, DeviceHints } from '../services/auth-service.ts'
 import {
   AccessTokenResponseSchema,
   CredentialsSchema,
-  EmptyBodySchema,
+  RefreshBodySchema,
   RegisterRequestSchema,
   RegisterResponseSchema,
-  type AccessTokenResponse,
+  TokenTransportHeadersSchema,
 } from '../schemas/auth.ts'
 import { COMMON_ERRORS, errorResponses } from './error-responses.ts'
 
@@ -30,10 +31,7 @@ const device = (request: FastifyRequest): DeviceHints => ({ userAgent: request.h
 export function registerAuthRoutes(app: App, deps: AuthRouteDeps): void {
   const { auth, cookie, deviceCookie, limits, csrf } = deps
 
-  const issue = (reply: Parameters<RefreshCookie['set']>[0], pair: TokenPair): AccessTokenResponse => {
-    cookie.set(reply, pair.refreshToken, pair.refreshExpiresIn)
-    return { accessToken: pair.accessToken, tokenType: 'Bearer', expiresIn: pair.expiresIn }
-  }
+  const transportOf = createTokenTransports(cookie)
 
   app.post('/auth/register', {
     schema: {
@@ -53,7 +51,8 @@ export function registerAuthRoutes(app: App, deps: AuthRouteDeps): void {
   app.post('/auth/login', {
     schema: {
       tags: ['auth'],
-      summary: 'Sign in: an access token in the body, the refresh token as an HttpOnly cookie',
+      summary: 'Sign in: an access token in the body, the refresh token as an HttpOnly cookie (or in the body with x-token-transport: body)',
+      headers: TokenTransportHeadersSchema,
       body: CredentialsSchema,
       response: { 200: AccessTokenResponseSchema, ...errorResponses(...COMMON_ERRORS, 401, 403, 413, 415) },
     },
@@ -61,27 +60,30 @@ export function registerAuthRoutes(app: App, deps: AuthRouteDeps): void {
     preParsing: [limits.loginPerIp],
     preHandler: [limits.loginPerEmail],
   }, async (request, reply) => {
+    const transport = transportOf(request)
     const { deviceId, minted } = deviceCookie.ensure(request, reply)
-    return issue(reply, await auth.login(request, { ...request.body, deviceId, ...(minted ? { newDevice: true as const } : {}) }, device(request)))
+    return transport.issue(reply, await auth.login(request, { ...request.body, deviceId, ...(minted ? { newDevice: true as const } : {}) }, device(request)))
   })
 
   app.post('/auth/refresh', {
     schema: {
       tags: ['auth'],
-      summary: 'Rotate the refresh cookie and get a new access token',
+      summary: 'Rotate the refresh token (cookie, or body with x-token-transport: body) and get a new access token',
       security: [{ refreshCookie: [] }],
-      body: EmptyBodySchema,
+      headers: TokenTransportHeadersSchema,
+      body: RefreshBodySchema,
       response: { 200: AccessTokenResponseSchema, ...errorResponses(...COMMON_ERRORS, 401, 403, 413, 415) },
     },
     onRequest: [csrf],
   }, async (request, reply) => {
-    const refreshToken = cookie.read(request)
+    const transport = transportOf(request)
+    const refreshToken = transport.read(request)
     try {
-      if (refreshToken === undefined) throw new AppError(401, ErrorCodes.INVALID_REFRESH_TOKEN, 'No refresh token cookie; sign in again', { details: { reason: 'missing' } })
-      return issue(reply, await auth.refresh(request, refreshToken, device(request)))
+      if (refreshToken === undefined) throw new AppError(401, ErrorCodes.INVALID_REFRESH_TOKEN, `No refresh token ${transport.kind === 'body' ? 'in the body' : 'cookie'}; sign in again`, { details: { reason: 'missing' } })
+      return transport.issue(reply, await auth.refresh(request, refreshToken, device(request)))
     } catch (error) {
       // A dead token is cleared so the client stops presenting it; a 503 keeps it for a retry.
-      if (error instanceof RefreshRejected || (error instanceof AppError && error.statusCode === 401)) cookie.clear(reply)
+      if (error instanceof RefreshRejected || (error instanceof AppError && error.statusCode === 401)) transport.clear(reply)
       throw error
     }
   })
@@ -91,13 +93,15 @@ export function registerAuthRoutes(app: App, deps: AuthRouteDeps): void {
       tags: ['auth'],
       summary: 'Sign out this session; idempotent',
       security: [{ refreshCookie: [] }],
-      body: EmptyBodySchema,
+      headers: TokenTransportHeadersSchema,
+      body: RefreshBodySchema,
       response: { 204: { type: 'null', description: 'Signed out; the cookie is cleared' }, ...errorResponses(...COMMON_ERRORS, 403, 413, 415) },
     },
     onRequest: [csrf],
   }, async (request, reply) => {
-    await auth.logout(request, cookie.read(request))
-    cookie.clear(reply)
+    const transport = transportOf(request)
+    await auth.logout(request, transport.read(request))
+    transport.clear(reply)
     return reply.code(204).send()
   })
 }

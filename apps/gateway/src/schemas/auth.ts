@@ -35,11 +35,16 @@ export type RegisterRequest = Static<typeof RegisterRequestSchema>
 
 export const RegisterResponseSchema = Type.Object({ userId: UserIdSchema })
 
-/** RFC 6749 §5.1 names, camel-cased like the rest of the API; the refresh token is only a cookie. */
+/**
+ * RFC 6749 §5.1 names, camel-cased like the rest of the API. The refresh token is a cookie, and in
+ * the body only for `x-token-transport: body` (native apps, which keep no cookie jar).
+ */
 export const AccessTokenResponseSchema = Type.Object({
   accessToken: Type.String({ description: 'JWT access token (RFC 9068), sent as `Authorization: Bearer …`' }),
   tokenType: Type.Literal('Bearer'),
   expiresIn: Type.Integer({ minimum: 0, description: 'Seconds until the access token expires' }),
+  refreshToken: Type.Optional(Type.String({ description: 'Only with `x-token-transport: body`: the refresh token (otherwise it is the HttpOnly cookie)' })),
+  refreshExpiresIn: Type.Optional(Type.Integer({ minimum: 0, description: 'Only with `x-token-transport: body`: seconds until the refresh token expires' })),
 })
 export type AccessTokenResponse = Static<typeof AccessTokenResponseSchema>
 
@@ -48,6 +53,18 @@ export type AccessTokenResponse = Static<typeof AccessTokenResponseSchema>
  * CSRF guard); `{}` or an empty body both do.
  */
 export const EmptyBodySchema = Type.Object({}, { additionalProperties: false })
+
+/** Refresh and logout: `{}` with the cookie, or `{refreshToken}` with `x-token-transport: body`. */
+export const RefreshBodySchema = Type.Object(
+  { refreshToken: Type.Optional(Type.String({ minLength: 1, maxLength: 512, description: 'Only with `x-token-transport: body`' })) },
+  { additionalProperties: false },
+)
+
+export const TokenTransportHeadersSchema = Type.Object({
+  'x-token-transport': Type.Optional(Type.Union([Type.Literal('cookie'), Type.Literal('body')], {
+    description: '`body`: native apps get and give the refresh token in the JSON body and no cookie is set; `cookie` (default): browsers',
+  })),
+})
 
 export const BearerHeadersSchema = Type.Object({
   authorization: Type.String({ description: 'Bearer <access token>' }),

@@ -1,0 +1,5 @@
+export { createVerifier } from './verifier.ts'
+export type { Verifier, VerifierOptions, VerifiedToken, VerifyOptions } from './verifier.ts'
+export type { IntrospectionOptions } from './introspection.ts'
+export { TokenError, type TokenErrorCode } from './errors.ts'
+export { bearerToken, bearerFailure, type BearerFailure } from './bearer.ts'
