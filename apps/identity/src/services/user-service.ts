@@ -74,7 +74,12 @@ export function createUserService(deps: UserServiceDeps) {
     return profile(user)
   }
 
-  /** Re-authenticates with the current password (throttled like a login), then stores the new hash. */
+  /**
+   * Re-authenticates with the current password (throttled like a login), then stores the new hash
+   * and ends every device trust made before it. The same change sent again (its new password
+   * already verifies) succeeds without changing anything: the gateway's client retries it when the
+   * sessions could not be ended the first time, and must not hear "current password is incorrect".
+   */
   async function changePassword(userId: string, currentPassword: string, newPassword: string, deviceId?: string): Promise<void> {
     policy(newPassword)
     const user = await users.getById(userId)
@@ -84,7 +89,11 @@ export function createUserService(deps: UserServiceDeps) {
       throw invalidCredentials()
     }
     const attempt = await throttle.begin(user.email, deviceId)
-    if (!(await hasher.verify(currentPassword, user.passwordHash))) throw invalidCredentials()
+    if (!(await hasher.verify(currentPassword, user.passwordHash))) {
+      if (!(await hasher.verify(newPassword, user.passwordHash))) throw invalidCredentials()
+      await attempt.succeeded()
+      return
+    }
     await attempt.succeeded()
     const replaced = await users.replacePasswordHash(userId, user.passwordHash, await hasher.hash(newPassword), iso())
     // Another change won the race: the password just verified is no longer current.

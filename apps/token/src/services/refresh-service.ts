@@ -83,6 +83,7 @@ export function createRefreshService(deps: RefreshServiceDeps) {
           userId: token.userId,
           scope: token.scope,
           issuedAt: now.iso,
+          authTime: token.authTime ?? token.issuedAt,
           expiresAt: Math.min(now.sec + deps.refreshTtlSec, token.sessionExpiresAt),
           sessionExpiresAt: token.sessionExpiresAt,
         }
