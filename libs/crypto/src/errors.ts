@@ -13,6 +13,16 @@ export class PasswordTooLongError extends Error {
   }
 }
 
+/** bcrypt stops reading at a NUL byte, so `abc\0def` would hash (and verify) as `abc`. */
+export class PasswordHasNulError extends Error {
+  readonly code = 'PASSWORD_HAS_NUL';
+
+  constructor() {
+    super('password contains U+0000');
+    this.name = 'PasswordHasNulError';
+  }
+}
+
 export class InvalidKeySetError extends Error {
   readonly code = 'INVALID_KEY_SET';
 

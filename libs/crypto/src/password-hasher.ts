@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { availableParallelism } from 'node:os';
 import bcrypt from 'bcrypt';
-import { PasswordTooLongError } from './errors.ts';
+import { PasswordHasNulError, PasswordTooLongError } from './errors.ts';
 import { createLimiter } from './limiter.ts';
 import { PASSWORD_MAX_BYTES, isPasswordTooLong } from './password-length.ts';
 
@@ -62,10 +62,14 @@ export function createPasswordHasher(options: PasswordHasherOptions = {}): Passw
 
     async hash(password) {
       if (isPasswordTooLong(password)) throw new PasswordTooLongError(PASSWORD_MAX_BYTES);
+      if (password.includes('\u0000')) throw new PasswordHasNulError();
       return impl.hash(password, cost);
     },
 
     async verify(password, hash) {
+      // bcrypt would stop at the NUL and could say yes for a mere prefix. Callers refuse such
+      // input (400) before it gets here; this is the last line, not the answer.
+      if (password.includes('\u0000')) return false;
       // bcrypt would compare only the first 72 bytes and could say yes; still pay the
       // compare so an over-long guess costs the same as any other wrong password.
       if (isPasswordTooLong(password)) {

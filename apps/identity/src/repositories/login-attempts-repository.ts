@@ -1,5 +1,5 @@
 import type { AttributeValue } from '@aws-sdk/client-dynamodb'
-import { DeleteCommand, GetCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb'
+import { DeleteCommand, GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb'
 
 /**
  * One account's login attempt counter. Times are epoch milliseconds except `expiresAt`, which is
@@ -64,20 +64,44 @@ export function createLoginAttemptsRepository(doc: DynamoDBDocumentClient, table
      * single-item writes rather than one BatchWriteItem, so the service's IAM policy can keep
      * refusing batch calls (tools/deploy/iam.ts).
      */
-    async resetAndTrust(counterKey: string, trustKey: string, expiresAt: number): Promise<void> {
+    async resetAndTrust(counterKey: string, trustKey: string, trustedAt: number, expiresAt: number): Promise<void> {
       await Promise.all([
         doc.send(new DeleteCommand({ TableName: tableName, Key: { key: counterKey } })),
-        doc.send(new PutCommand({ TableName: tableName, Item: { key: trustKey, expiresAt } })),
+        doc.send(new PutCommand({ TableName: tableName, Item: { key: trustKey, trustedAt, expiresAt } })),
       ])
     },
 
     /**
-     * Whether a trust item exists and has not expired at `nowSeconds`: DynamoDB TTL deletes
-     * expired items only eventually (often days later), so the expiry is checked here too.
+     * Whether a trust item exists, has not expired at `nowSeconds` (DynamoDB TTL deletes expired
+     * items only eventually, often days later, so the expiry is checked here too) and was made
+     * no earlier than the account's last credential change (`changedKey`). Items from before
+     * trust carried `trustedAt` count as made at 0: any change ends them.
      */
-    async isTrusted(key: string, nowSeconds: number): Promise<boolean> {
-      const { Item } = await doc.send(new GetCommand({ TableName: tableName, Key: { key }, ConsistentRead: true }))
-      return Item !== undefined && Number(Item['expiresAt']) > nowSeconds
+    async isTrusted(key: string, changedKey: string, nowSeconds: number): Promise<boolean> {
+      const [trust, changed] = await Promise.all([
+        doc.send(new GetCommand({ TableName: tableName, Key: { key }, ConsistentRead: true })),
+        doc.send(new GetCommand({ TableName: tableName, Key: { key: changedKey }, ConsistentRead: true })),
+      ])
+      if (trust.Item === undefined || Number(trust.Item['expiresAt']) <= nowSeconds) return false
+      return changed.Item === undefined || Number(trust.Item['trustedAt'] ?? 0) >= Number(changed.Item['changedAt'])
+    },
+
+    /**
+     * Records a credential change at `changedAt` (epoch ms) under `changedKey`, kept until
+     * `expiresAt` (the longest a trust made before it could live), and deletes the account's
+     * failure counter. Only moves forward: a late, older change never revives a trust.
+     */
+    async markCredentialsChanged(changedKey: string, counterKey: string, changedAt: number, expiresAt: number): Promise<void> {
+      const mark = doc.send(new UpdateCommand({
+        TableName: tableName,
+        Key: { key: changedKey },
+        UpdateExpression: 'SET changedAt = :at, expiresAt = :exp',
+        ConditionExpression: 'attribute_not_exists(changedAt) OR changedAt < :at',
+        ExpressionAttributeValues: { ':at': changedAt, ':exp': expiresAt },
+      })).catch((error: unknown) => {
+        if ((error as Error).name !== 'ConditionalCheckFailedException') throw error
+      })
+      await Promise.all([mark, doc.send(new DeleteCommand({ TableName: tableName, Key: { key: counterKey } }))])
     },
   }
 }

@@ -16,8 +16,12 @@ export interface LoginThrottleOptions {
 }
 
 export interface LoginAttempt {
-  /** Clears the failure count: the next failure starts from one again. */
-  succeeded(): Promise<void>
+  /**
+   * Clears the failure count (the next failure starts from one again) and trusts the device, as
+   * of when this attempt began, or of `trustedAt` (epoch ms) when given: a credential change
+   * passes its own time so the device that made it stays trusted.
+   */
+  succeeded(trustedAt?: number): Promise<void>
 }
 
 /** `login#<normalised email>`: unknown emails are counted too, so the throttle cannot reveal which accounts exist. */
@@ -31,6 +35,8 @@ export const attemptKey = (email: string): string => `login#${email}`
 export const hashDeviceId = (deviceId: string): string => createHash('sha256').update(deviceId).digest('base64url')
 export const deviceAttemptKey = (email: string, deviceHash: string): string => `login-device#${deviceHash}#${email}`
 export const trustedDeviceKey = (email: string, deviceHash: string): string => `trusted-device#${deviceHash}#${email}`
+/** When the account's credentials last changed: device trusts made before it no longer count. */
+export const credentialsChangedKey = (email: string): string => `credentials-changed#${email}`
 
 /** Compare-and-set rounds lost to concurrent attempts on one account before we answer 429. */
 const CAS_TRIES = 5
@@ -69,22 +75,39 @@ export function createLoginThrottle(options: LoginThrottleOptions) {
   async function counterKey(email: string, deviceHash: string | undefined, newDevice: boolean): Promise<string> {
     // A device id minted for this very request cannot have been trusted: no read needed.
     if (deviceHash === undefined || newDevice) return attemptKey(email)
-    const trusted = await attempts.isTrusted(trustedDeviceKey(email, deviceHash), Math.floor(now() / 1000))
+    const trusted = await attempts.isTrusted(trustedDeviceKey(email, deviceHash), credentialsChangedKey(email), Math.floor(now() / 1000))
     return trusted ? deviceAttemptKey(email, deviceHash) : attemptKey(email)
   }
 
-  /** A success clears the counter it was charged to and (re)trusts the device for the account. */
-  function success(email: string, key: string, deviceHash: string | undefined): LoginAttempt {
+  /**
+   * A success clears the counter it was charged to and (re)trusts the device for the account,
+   * dated from when the attempt began: a login whose password was checked before a credential
+   * change is older than the change, so the trust it writes afterwards does not count.
+   */
+  function success(email: string, key: string, deviceHash: string | undefined, begunAt: number): LoginAttempt {
     return {
-      succeeded: async () => {
+      succeeded: async (trustedAt = begunAt) => {
         if (deviceHash === undefined) await attempts.reset(key)
-        else await attempts.resetAndTrust(key, trustedDeviceKey(email, deviceHash), Math.ceil(now() / 1000) + deviceTrustSeconds)
+        else await attempts.resetAndTrust(key, trustedDeviceKey(email, deviceHash), trustedAt, Math.ceil(now() / 1000) + deviceTrustSeconds)
       },
     }
   }
 
+  /**
+   * A credential change (password change, and password reset): every device trusted for the
+   * account before now is trusted no more (its attempts go back on the account counter), and the
+   * account's failure counter is cleared. Returns the change's time (epoch ms); pass it to the
+   * changing attempt's `succeeded` to keep the device that made the change trusted.
+   */
+  async function credentialsChanged(email: string): Promise<number> {
+    const changedAt = now()
+    await attempts.markCredentialsChanged(credentialsChangedKey(email), attemptKey(email), changedAt, Math.ceil(changedAt / 1000) + deviceTrustSeconds)
+    return changedAt
+  }
+
   /** `newDevice`: the caller minted `deviceId` just now; it is charged to the account's counter and trusted on success. */
   async function begin(email: string, deviceId?: string, newDevice = false): Promise<LoginAttempt> {
+    const begunAt = now()
     const deviceHash = deviceId === undefined ? undefined : hashDeviceId(deviceId)
     const key = await counterKey(email, deviceHash, newDevice)
     // A successful login deletes its counter, so most attempts find none: the first round writes
@@ -106,7 +129,7 @@ export function createLoginThrottle(options: LoginThrottleOptions) {
         ...(lockSeconds > 0 ? { lockedUntil: at + lockSeconds * 1000 } : {}),
         expiresAt: Math.ceil(at / 1000) + lockSeconds + ttlSeconds,
       })
-      if (result.written) return success(email, key, deviceHash)
+      if (result.written) return success(email, key, deviceHash, begunAt)
       // The item as stored when the condition failed; read it when DynamoDB did not say (it
       // always does; a missing item here would mean it was deleted in between).
       current = result.current ?? (await attempts.get(key))
@@ -115,7 +138,7 @@ export function createLoginThrottle(options: LoginThrottleOptions) {
     throw tooManyAttempts(1)
   }
 
-  return { begin, windowSeconds }
+  return { begin, credentialsChanged, windowSeconds }
 }
 
 export type LoginThrottle = ReturnType<typeof createLoginThrottle>

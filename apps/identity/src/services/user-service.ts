@@ -91,13 +91,14 @@ export function createUserService(deps: UserServiceDeps) {
     const attempt = await throttle.begin(user.email, deviceId)
     if (!(await hasher.verify(currentPassword, user.passwordHash))) {
       if (!(await hasher.verify(newPassword, user.passwordHash))) throw invalidCredentials()
-      await attempt.succeeded()
+      // The first try may have failed between the hash and the trust marker: write it again.
+      await attempt.succeeded(await throttle.credentialsChanged(user.email))
       return
     }
-    await attempt.succeeded()
     const replaced = await users.replacePasswordHash(userId, user.passwordHash, await hasher.hash(newPassword), iso())
     // Another change won the race: the password just verified is no longer current.
     if (!replaced) throw invalidCredentials()
+    await attempt.succeeded(await throttle.credentialsChanged(user.email))
   }
 
   return { createUser, verifyCredentials, getUser, changePassword }
