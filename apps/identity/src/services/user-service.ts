@@ -3,7 +3,7 @@ import type { PasswordHasher } from '@gatehouse/crypto'
 import { AppError } from '@gatehouse/platform'
 import { ErrorCodes, emailProblem, normalizeEmail, type User, type VerifyCredentialsResponse } from '@gatehouse/schemas'
 import type { UsersRepository, UserRecord } from '@gatehouse/dynamo'
-import type { LoginThrottle } from './login-throttle.ts'
+import type { LoginAttempt, LoginThrottle } from './login-throttle.ts'
 import type { PasswordPolicy } from './password-policy.ts'
 import { createCredentialChecker } from './credential-checker.ts'
 
@@ -34,6 +34,16 @@ function canonicalEmail(rawEmail: string): string {
   return email
 }
 
+/** A check that gave no answer gives its throttle place back, counting nothing. */
+async function settleOnError<T>(attempt: LoginAttempt, check: Promise<T>): Promise<T> {
+  try {
+    return await check
+  } catch (error) {
+    await attempt.abandoned().catch(() => undefined)
+    throw error
+  }
+}
+
 export function createUserService(deps: UserServiceDeps) {
   const { users, hasher, policy, throttle } = deps
   const newId = deps.newId ?? randomUUID
@@ -62,8 +72,11 @@ export function createUserService(deps: UserServiceDeps) {
   async function verifyCredentials(rawEmail: string, password: string, deviceId?: string, newDevice = false): Promise<VerifyCredentialsResponse> {
     const email = canonicalEmail(rawEmail)
     const attempt = await throttle.begin(email, deviceId, newDevice)
-    const user = await credentials.check(email, password)
-    if (user === undefined) throw invalidCredentials()
+    const user = await settleOnError(attempt, credentials.check(email, password))
+    if (user === undefined) {
+      await attempt.failed()
+      throw invalidCredentials()
+    }
     await attempt.succeeded()
     return { userId: user.userId, scope: user.scope }
   }
@@ -89,15 +102,21 @@ export function createUserService(deps: UserServiceDeps) {
       throw invalidCredentials()
     }
     const attempt = await throttle.begin(user.email, deviceId)
-    if (!(await hasher.verify(currentPassword, user.passwordHash))) {
-      if (!(await hasher.verify(newPassword, user.passwordHash))) throw invalidCredentials()
+    if (!(await settleOnError(attempt, hasher.verify(currentPassword, user.passwordHash)))) {
+      if (!(await settleOnError(attempt, hasher.verify(newPassword, user.passwordHash)))) {
+        await attempt.failed()
+        throw invalidCredentials()
+      }
       // The first try may have failed between the hash and the trust marker: write it again.
       await attempt.succeeded(await throttle.credentialsChanged(user.email))
       return
     }
-    const replaced = await users.replacePasswordHash(userId, user.passwordHash, await hasher.hash(newPassword), iso())
+    const replaced = await settleOnError(attempt, hasher.hash(newPassword).then((hash) => users.replacePasswordHash(userId, user.passwordHash, hash, iso())))
     // Another change won the race: the password just verified is no longer current.
-    if (!replaced) throw invalidCredentials()
+    if (!replaced) {
+      await attempt.abandoned()
+      throw invalidCredentials()
+    }
     await attempt.succeeded(await throttle.credentialsChanged(user.email))
   }
 
