@@ -69,10 +69,10 @@ export function createUserService(deps: UserServiceDeps) {
    * `deviceId`: the caller's device cookie, which lets a device the owner used before skip
    * strangers' lockouts; `newDevice`: the caller minted it just now, so it is not trusted yet.
    */
-  async function verifyCredentials(rawEmail: string, password: string, deviceId?: string, newDevice = false): Promise<VerifyCredentialsResponse> {
+  async function verifyCredentials(rawEmail: string, password: string, deviceId?: string, newDevice = false, signal?: AbortSignal): Promise<VerifyCredentialsResponse> {
     const email = canonicalEmail(rawEmail)
     const attempt = await throttle.begin(email, deviceId, newDevice)
-    const user = await settleOnError(attempt, credentials.check(email, password))
+    const user = await settleOnError(attempt, credentials.check(email, password, signal))
     if (user === undefined) {
       await attempt.failed()
       throw invalidCredentials()
@@ -93,17 +93,17 @@ export function createUserService(deps: UserServiceDeps) {
    * already verifies) succeeds without changing anything: the gateway's client retries it when the
    * sessions could not be ended the first time, and must not hear "current password is incorrect".
    */
-  async function changePassword(userId: string, currentPassword: string, newPassword: string, deviceId?: string): Promise<void> {
+  async function changePassword(userId: string, currentPassword: string, newPassword: string, deviceId?: string, signal?: AbortSignal): Promise<void> {
     policy(newPassword)
     const user = await users.getById(userId)
     if (user === undefined) {
       // Same cost and answer as a wrong password, so the route cannot probe for user ids.
-      await hasher.verifyDummy(currentPassword)
+      await hasher.verifyDummy(currentPassword, signal)
       throw invalidCredentials()
     }
     const attempt = await throttle.begin(user.email, deviceId)
-    if (!(await settleOnError(attempt, hasher.verify(currentPassword, user.passwordHash)))) {
-      if (!(await settleOnError(attempt, hasher.verify(newPassword, user.passwordHash)))) {
+    if (!(await settleOnError(attempt, hasher.verify(currentPassword, user.passwordHash, signal)))) {
+      if (!(await settleOnError(attempt, hasher.verify(newPassword, user.passwordHash, signal)))) {
         await attempt.failed()
         throw invalidCredentials()
       }
