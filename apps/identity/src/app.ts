@@ -2,7 +2,7 @@ import { DescribeTableCommand } from '@aws-sdk/client-dynamodb'
 import { createPasswordHasher, type BcryptImpl, type PasswordHasher } from '@gatehouse/crypto'
 import { createDynamoClients, createUsersRepository, tableNames } from '@gatehouse/dynamo'
 import { createServer, createServiceAuth, registerHealthRoutes, type App } from '@gatehouse/platform'
-import { parseServiceClients } from '@gatehouse/schemas'
+import { loadSheddingFrom, parseServiceClients } from '@gatehouse/schemas'
 import type { MailTransport } from '@gatehouse/mail'
 import type { Logger } from 'pino'
 import type { IdentityConfig } from './config.ts'
@@ -48,6 +48,7 @@ export async function buildIdentity(config: IdentityConfig, options: BuildOption
     service: 'identity',
     logLevel: config.LOG_LEVEL,
     bodyLimit: config.BODY_LIMIT,
+    loadShedding: loadSheddingFrom(config),
     ...(options.logger === undefined ? {} : { logger: options.logger }),
   })
   const dynamo = createDynamoClients({ endpoint: config.DYNAMODB_ENDPOINT, region: config.AWS_REGION })
