@@ -14,6 +14,9 @@ export interface SessionServiceDeps extends TokenServiceDeps {
 
 export type SessionService = ReturnType<typeof createSessionService>
 
+/** Session revocations in flight at once during a revoke-all (the marker already ended them all). */
+const REVOKE_CONCURRENCY = 16
+
 /** Sessions: opening one (the first token pair), listing them, and ending one, some or all. */
 export function createSessionService(deps: SessionServiceDeps) {
   const notFound = (): AppError => new AppError(404, ErrorCodes.NOT_FOUND, 'No such active session for this user')
@@ -107,7 +110,10 @@ export function createSessionService(deps: SessionServiceDeps) {
       await deps.sessions.markAllRevoked(userId, now.iso, now.sec + deps.sessionMaxLifetimeSec, exceptSessionId)
       const sessions = await deps.sessions.listByUser(userId)
       const targets = sessions.filter((session) => isSessionActive(session, now.sec) && authTimeOf(session) <= now.iso && session.sessionId !== exceptSessionId)
-      await Promise.all(targets.map((session) => endSession(session.sessionId, now.iso, userId)))
+      // A bounded number of writes at once: a user with thousands of sessions must not fire them all together.
+      for (let at = 0; at < targets.length; at += REVOKE_CONCURRENCY) {
+        await Promise.all(targets.slice(at, at + REVOKE_CONCURRENCY).map((session) => endSession(session.sessionId, now.iso, userId)))
+      }
     },
   }
 }
