@@ -18,5 +18,5 @@ t.test('a replay within the grace window past many rotations gets the live succe
   const next = await refresh(app, replayed.json().refreshToken as string)
   t.equal(next.statusCode, 200, 'which then rotates normally: nothing counted as reuse')
   t.equal((await introspect(app, next.json().accessToken as string)).json().active, true, 'the session is alive')
-  t.ok(config.REFRESH_GRACE_SEC > 0)
+  t.ok(config.REFRESH_GRACE_SECONDS > 0)
 })

@@ -19,7 +19,7 @@ t.test('a session authenticated before the marker can neither rotate nor introsp
   clock.advance(50)
   // The login whose password was checked before the change gets its session only now.
   const late = await issue(app, { authTime: checkedAt })
-  clock.advance(config.SESSION_CACHE_MS + 1)
+  clock.advance(config.SESSION_CACHE_SECONDS * 1000 + 1)
 
   t.same((await introspect(app, late.accessToken)).json(), { active: false }, 'its access token reads inactive')
   const refused = await refresh(app, late.refreshToken)
@@ -37,7 +37,7 @@ t.test('an authentication time in the future counts as now, so it cannot outrun 
   const session = await issue(app, { authTime: new Date(clock.now() + 3_600_000).toISOString() })
   clock.advance(50)
   t.equal((await revokeAll(app)).statusCode, 204)
-  clock.advance(config.SESSION_CACHE_MS + 1)
+  clock.advance(config.SESSION_CACHE_SECONDS * 1000 + 1)
   t.same((await introspect(app, session.accessToken)).json(), { active: false })
   t.equal((await refresh(app, session.refreshToken)).statusCode, 401)
 })
