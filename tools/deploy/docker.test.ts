@@ -98,7 +98,7 @@ t.test('images: Node 24 slim, multi-stage, production deps only, non-root, healt
   }
   const service = finalStage(dockerfileOf('gateway'))
   t.ok(parseDockerfile(read(dockerfileOf('gateway'))).stages.length >= 2, 'multi-stage')
-  t.match(last(service, 'HEALTHCHECK'), /\/health\/ready/, 'HEALTHCHECK asks /health/ready')
+  t.match(last(service, 'HEALTHCHECK'), /\/health\/live'/, 'HEALTHCHECK asks /health/live: a DynamoDB blip must not get healthy tasks killed')
   t.equal(last(service, 'STOPSIGNAL'), 'SIGTERM')
   t.same(execForm(last(service, 'CMD')!), ['node', 'main.mjs'])
   t.equal(last(service, 'WORKDIR'), '/app')

@@ -4,6 +4,7 @@ import cors from '@fastify/cors'
 import type { Redis } from 'ioredis'
 import type { Logger } from 'pino'
 import { createServer, registerHealthRoutes, REQUEST_ID_HEADER, type App } from '@gatehouse/platform'
+import { loadSheddingFrom } from '@gatehouse/schemas'
 import { corsOrigins, trustProxy, type GatewayConfig } from './config.ts'
 import { createDownstream, type Downstream } from './clients/downstream.ts'
 import { createIdentityClient } from './clients/identity-client.ts'
@@ -14,6 +15,7 @@ import { createDeviceCookie } from './plugins/device-cookie.ts'
 import { useJsonOnly } from './plugins/json-body.ts'
 import { registerOpenApi } from './plugins/openapi.ts'
 import { registerRateLimits } from './plugins/rate-limits.ts'
+import { registerSecurityHeaders } from './plugins/security-headers.ts'
 import { createRefreshCookie } from './plugins/refresh-cookie.ts'
 import { createAuthService } from './services/auth-service.ts'
 import { createJwksCache } from './services/jwks-cache.ts'
@@ -32,6 +34,7 @@ export async function buildApp(config: GatewayConfig, options: BuildOptions = {}
     service: 'gateway',
     logLevel: config.LOG_LEVEL,
     bodyLimit: config.BODY_LIMIT,
+    loadShedding: loadSheddingFrom(config),
     // Fastify 5.12 reads a bare hop count as "trust nothing" (it cannot tell a direct client
     // from the proxy), which made every client look like the load balancer and the per-IP limits
     // one shared bucket. The gateway is reachable only through its load balancer, so trust
@@ -40,6 +43,7 @@ export async function buildApp(config: GatewayConfig, options: BuildOptions = {}
     ...(options.logger === undefined ? {} : { logger: options.logger }),
   })
   useJsonOnly(app)
+  await registerSecurityHeaders(app)
   await app.register(cookie)
   const origins = corsOrigins(config)
   await app.register(cors, {

@@ -15,6 +15,8 @@ export function testConfig(env: Record<string, string> = {}): GatewayConfig {
     INTERNAL_CLIENT_SECRET: CLIENT_SECRET,
     IDENTITY_TIMEOUT_SECONDS: '1',
     TOKEN_TIMEOUT_SECONDS: '0.5',
+    // The shared test machine stalls whole processes for seconds: no event-loop shedding in tests.
+    MAX_EVENT_LOOP_DELAY_SECONDS: '0',
     ...env,
   })
 }

@@ -2,12 +2,13 @@ import { DescribeTableCommand } from '@aws-sdk/client-dynamodb'
 import { createPasswordHasher, type BcryptImpl, type PasswordHasher } from '@gatehouse/crypto'
 import { createDynamoClients, createUsersRepository, tableNames } from '@gatehouse/dynamo'
 import { createServer, createServiceAuth, registerHealthRoutes, type App } from '@gatehouse/platform'
-import { parseServiceClients } from '@gatehouse/schemas'
+import { loadSheddingFrom, parseServiceClients } from '@gatehouse/schemas'
 import type { MailTransport } from '@gatehouse/mail'
 import type { Logger } from 'pino'
 import type { IdentityConfig } from './config.ts'
 import { createLoginAttemptsRepository } from './repositories/login-attempts-repository.ts'
 import { loadCommonPasswords } from './services/common-passwords.ts'
+import { busyAsUnavailable } from './services/busy-hasher.ts'
 import { createLoginThrottle } from './services/login-throttle.ts'
 import { lowerThreadPoolPriority } from './services/thread-pool-priority.ts'
 import { createPasswordPolicy } from './services/password-policy.ts'
@@ -47,17 +48,20 @@ export async function buildIdentity(config: IdentityConfig, options: BuildOption
     service: 'identity',
     logLevel: config.LOG_LEVEL,
     bodyLimit: config.BODY_LIMIT,
+    loadShedding: loadSheddingFrom(config),
     ...(options.logger === undefined ? {} : { logger: options.logger }),
   })
   const dynamo = createDynamoClients({ endpoint: config.DYNAMODB_ENDPOINT, region: config.AWS_REGION })
   const tables = tableNames(config.TABLE_PREFIX)
   const now = options.now ?? Date.now
 
-  const hasher = options.hasher ?? createPasswordHasher({
+  const hasher = busyAsUnavailable(options.hasher ?? createPasswordHasher({
     cost: config.BCRYPT_COST,
     ...(config.BCRYPT_CONCURRENCY === undefined ? {} : { maxConcurrency: config.BCRYPT_CONCURRENCY }),
+    maxQueue: config.BCRYPT_QUEUE_MAX,
+    maxWaitMs: config.BCRYPT_QUEUE_TIMEOUT_SECONDS * 1000,
     ...(options.bcrypt === undefined ? {} : { impl: options.bcrypt }),
-  })
+  }))
   // The dummy hash for unknown emails is started now, not on the first unknown email, whose answer
   // would otherwise take one extra hash and stand out. Readiness does not wait for it (one hash
   // at the configured cost, tens of ms): a login arriving earlier awaits the same promise.

@@ -17,6 +17,16 @@ export const IdentityConfigSchema = Type.Object({
    */
   BCRYPT_CONCURRENCY: Type.Optional(Type.Integer({ minimum: 1, maximum: 64 })),
   /**
+   * bcrypt hashes and compares allowed to wait for a turn; one more is refused at once with 503
+   * and Retry-After, so a credential-stuffing burst cannot grow a line every real login dies in.
+   */
+  BCRYPT_QUEUE_MAX: Type.Integer({ minimum: 0, maximum: 10_000, default: 32 }),
+  /**
+   * Longest wait for a bcrypt turn, in seconds (decimals allowed); past it the work is dropped
+   * unrun with 503. Below the gateway's identity timeout, so nobody waits for an answer already abandoned.
+   */
+  BCRYPT_QUEUE_TIMEOUT_SECONDS: Type.Number({ minimum: 0.05, maximum: 60, default: 3 }),
+  /**
    * Nice value for libuv's worker threads, where bcrypt runs (Linux): above 0, request handling
    * on the host comes before bcrypt, which gets the cycles left. 0 leaves them as they are.
    */

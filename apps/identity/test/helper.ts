@@ -44,6 +44,8 @@ export function testConfig(dynamo: TestDynamo, env: Record<string, string> = {})
     // Tests that read mail start a real SMTP server and pass its URL with MAIL_WORKER=on.
     SMTP_URL: 'smtp://127.0.0.1:9',
     MAIL_WORKER: 'off',
+    // The shared test machine stalls whole processes for seconds: no event-loop shedding in tests.
+    MAX_EVENT_LOOP_DELAY_SECONDS: '0',
     ...env,
   })
 }

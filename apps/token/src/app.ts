@@ -2,6 +2,7 @@ import { DescribeTableCommand } from '@aws-sdk/client-dynamodb'
 import type { KeyRing } from '@gatehouse/crypto'
 import { createDynamoClients, tableNames } from '@gatehouse/dynamo'
 import { createServer, registerHealthRoutes, type App } from '@gatehouse/platform'
+import { loadSheddingFrom } from '@gatehouse/schemas'
 import type { Logger } from 'pino'
 import type { TokenConfig } from './config.ts'
 import { createClientAuth } from './plugins/client-auth.ts'
@@ -38,6 +39,7 @@ export async function buildApp(config: TokenConfig, options: BuildOptions = {}):
     service: 'token',
     logLevel: config.LOG_LEVEL,
     bodyLimit: config.BODY_LIMIT,
+    loadShedding: loadSheddingFrom(config),
     ...(options.logger === undefined ? {} : { logger: options.logger }),
   })
   const dynamo = createDynamoClients({ endpoint: config.DYNAMODB_ENDPOINT, region: config.AWS_REGION })

@@ -58,6 +58,8 @@ export async function buildTestApp(t: { teardown(fn: () => unknown): void }, lab
     SERVICE_CLIENTS: `${GATEWAY.id}:${GATEWAY.secret}`,
     INTROSPECTION_CLIENTS: `${RESOURCE_SERVER.id}:${RESOURCE_SERVER.secret}`,
     SIGNING_KEYS: JSON.stringify(keySet),
+    // The shared test machine stalls whole processes for seconds: no event-loop shedding in tests.
+    MAX_EVENT_LOOP_DELAY_SECONDS: '0',
     ...options.env,
   })
   const logs: string[] = []

@@ -13,6 +13,31 @@ export class PasswordTooLongError extends Error {
   }
 }
 
+/** bcrypt stops reading at a NUL byte, so `abc\0def` would hash (and verify) as `abc`. */
+export class PasswordHasNulError extends Error {
+  readonly code = 'PASSWORD_HAS_NUL';
+
+  constructor() {
+    super('password contains U+0000');
+    this.name = 'PasswordHasNulError';
+  }
+}
+
+/**
+ * bcrypt work refused unrun: the line is full, the wait passed its deadline, or the caller has
+ * gone. Services answer 503 with Retry-After; nothing was checked, so nothing is counted.
+ */
+export class BusyError extends Error {
+  readonly code = 'PASSWORD_HASHER_BUSY';
+  readonly reason: 'queue-full' | 'deadline' | 'gone';
+
+  constructor(reason: 'queue-full' | 'deadline' | 'gone') {
+    super(`password hasher busy: ${reason}`);
+    this.name = 'BusyError';
+    this.reason = reason;
+  }
+}
+
 export class InvalidKeySetError extends Error {
   readonly code = 'INVALID_KEY_SET';
 

@@ -1,4 +1,4 @@
-export { InvalidKeySetError, PasswordTooLongError } from './errors.ts';
+export { BusyError, InvalidKeySetError, PasswordHasNulError, PasswordTooLongError } from './errors.ts';
 export { PASSWORD_MAX_BYTES, passwordByteLength } from './password-length.ts';
 export { createPasswordHasher } from './password-hasher.ts';
 export type { BcryptImpl, PasswordHasher, PasswordHasherOptions } from './password-hasher.ts';

@@ -1,20 +1,70 @@
+import { BusyError } from './errors.ts';
+
+export interface LimiterOptions {
+  /** Tasks allowed to wait; one more is refused at once with BusyError('queue-full'). Default: no bound. */
+  maxQueue?: number;
+  /** Longest wait for a slot, in ms; past it the task is dropped unrun with BusyError('deadline'). Default: none. */
+  maxWaitMs?: number;
+}
+
+export type Limited = <T>(task: () => Promise<T>, signal?: AbortSignal) => Promise<T>;
+
+interface Waiter {
+  start(): void;
+  drop(error: Error): void;
+}
+
 /**
  * At most `limit` tasks at once; the rest wait in FIFO order. bcrypt runs on libuv's shared
  * threadpool: left unbounded under a login burst it takes every thread and every core, starving
  * the event loop's other work (DNS, file reads, other services on the host).
+ *
+ * The queue is bounded too, and so is each wait: under a credential-stuffing burst the excess is
+ * refused at once (the caller answers 503 with Retry-After) instead of growing a line in which
+ * every real login times out, and work whose caller has gone (`signal` aborted: the gateway gave
+ * up) leaves the line unrun. Work already running cannot be recalled: bcrypt has no cancel.
  */
-export function createLimiter(limit: number): <T>(task: () => Promise<T>) => Promise<T> {
+export function createLimiter(limit: number, options: LimiterOptions = {}): Limited {
   if (!Number.isInteger(limit) || limit < 1) throw new RangeError(`concurrency limit must be a positive integer, got ${limit}`);
+  const maxQueue = options.maxQueue ?? Number.POSITIVE_INFINITY;
   let running = 0;
-  const waiting: (() => void)[] = [];
+  const waiting: Waiter[] = [];
   const release = (): void => {
     const next = waiting.shift();
     if (next === undefined) running--;
-    else next();
+    else next.start();
   };
-  return async (task) => {
+
+  function enqueue(signal: AbortSignal | undefined): Promise<void> {
+    if (signal?.aborted === true) return Promise.reject(new BusyError('gone'));
+    if (waiting.length >= maxQueue) return Promise.reject(new BusyError('queue-full'));
+    return new Promise<void>((resolve, reject) => {
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      const settle = (): void => {
+        if (timer !== undefined) clearTimeout(timer);
+        signal?.removeEventListener('abort', onAbort);
+      };
+      const waiter: Waiter = {
+        start: () => { settle(); resolve(); },
+        drop: (error) => {
+          settle();
+          const at = waiting.indexOf(waiter);
+          if (at >= 0) waiting.splice(at, 1);
+          reject(error);
+        },
+      };
+      const onAbort = (): void => waiter.drop(new BusyError('gone'));
+      signal?.addEventListener('abort', onAbort, { once: true });
+      if (options.maxWaitMs !== undefined) {
+        timer = setTimeout(() => waiter.drop(new BusyError('deadline')), options.maxWaitMs);
+      }
+      waiting.push(waiter);
+    });
+  }
+
+  return async (task, signal) => {
     if (running < limit) running++;
-    else await new Promise<void>((resolve) => waiting.push(resolve));
+    else await enqueue(signal);
     try {
       return await task();
     } finally {

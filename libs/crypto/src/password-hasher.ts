@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { availableParallelism } from 'node:os';
 import bcrypt from 'bcrypt';
-import { PasswordTooLongError } from './errors.ts';
+import { PasswordHasNulError, PasswordTooLongError } from './errors.ts';
 import { createLimiter } from './limiter.ts';
 import { PASSWORD_MAX_BYTES, isPasswordTooLong } from './password-length.ts';
 
@@ -18,15 +18,20 @@ export interface PasswordHasherOptions {
   impl?: BcryptImpl;
   /** Hashes and compares running at once; more wait their turn. Default: the cores available. */
   maxConcurrency?: number;
+  /** Hashes and compares allowed to wait; beyond it they fail at once with BusyError. Default: no bound. */
+  maxQueue?: number;
+  /** Longest wait for a turn, in ms; past it the work is dropped unrun (BusyError). Default: none. */
+  maxWaitMs?: number;
 }
 
 export interface PasswordHasher {
   readonly cost: number;
   /** Throws PasswordTooLongError above PASSWORD_MAX_BYTES. */
-  hash(password: string): Promise<string>;
-  verify(password: string, hash: string): Promise<boolean>;
+  /** `signal`: the caller has gone; work still waiting for its turn is dropped (BusyError). */
+  hash(password: string, signal?: AbortSignal): Promise<string>;
+  verify(password: string, hash: string, signal?: AbortSignal): Promise<boolean>;
   /** Pays one real compare and returns false: for accounts that do not exist. */
-  verifyDummy(password: string): Promise<false>;
+  verifyDummy(password: string, signal?: AbortSignal): Promise<false>;
   /** Starts making the dummy hash (once); resolves when it is ready. verifyDummy awaits the same work. */
   prepareDummy(): Promise<void>;
   needsRehash(hash: string): boolean;
@@ -39,10 +44,13 @@ const MAX_COST = 31;
 export function createPasswordHasher(options: PasswordHasherOptions = {}): PasswordHasher {
   const cost = options.cost ?? DEFAULT_COST;
   const raw: BcryptImpl = options.impl ?? bcrypt;
-  const limit = createLimiter(options.maxConcurrency ?? availableParallelism());
+  const limit = createLimiter(options.maxConcurrency ?? availableParallelism(), {
+    ...(options.maxQueue === undefined ? {} : { maxQueue: options.maxQueue }),
+    ...(options.maxWaitMs === undefined ? {} : { maxWaitMs: options.maxWaitMs }),
+  });
   const impl = {
-    hash: (data: string, rounds: number) => limit(() => raw.hash(data, rounds)),
-    compare: (data: string, encrypted: string) => limit(() => raw.compare(data, encrypted)),
+    hash: (data: string, rounds: number, signal?: AbortSignal) => limit(() => raw.hash(data, rounds), signal),
+    compare: (data: string, encrypted: string, signal?: AbortSignal) => limit(() => raw.compare(data, encrypted), signal),
     getRounds: (encrypted: string) => raw.getRounds(encrypted),
   };
   if (!Number.isInteger(cost) || cost < MIN_COST || cost > MAX_COST) {
@@ -53,30 +61,38 @@ export function createPasswordHasher(options: PasswordHasherOptions = {}): Passw
   // wrong password costs, or response times reveal which accounts exist.
   let dummyHash: Promise<string> | undefined;
   const getDummyHash = (): Promise<string> => {
-    dummyHash ??= impl.hash(randomBytes(32).toString('base64url'), cost);
+    // A refused attempt (the line was full) is forgotten, so the next caller tries again.
+    dummyHash ??= impl.hash(randomBytes(32).toString('base64url'), cost).catch((error: unknown) => {
+      dummyHash = undefined;
+      throw error;
+    });
     return dummyHash;
   };
 
   return {
     cost,
 
-    async hash(password) {
+    async hash(password, signal) {
       if (isPasswordTooLong(password)) throw new PasswordTooLongError(PASSWORD_MAX_BYTES);
-      return impl.hash(password, cost);
+      if (password.includes('\u0000')) throw new PasswordHasNulError();
+      return impl.hash(password, cost, signal);
     },
 
-    async verify(password, hash) {
+    async verify(password, hash, signal) {
+      // bcrypt would stop at the NUL and could say yes for a mere prefix. Callers refuse such
+      // input (400) before it gets here; this is the last line, not the answer.
+      if (password.includes('\u0000')) return false;
       // bcrypt would compare only the first 72 bytes and could say yes; still pay the
       // compare so an over-long guess costs the same as any other wrong password.
       if (isPasswordTooLong(password)) {
-        await impl.compare(password, hash);
+        await impl.compare(password, hash, signal);
         return false;
       }
-      return impl.compare(password, hash);
+      return impl.compare(password, hash, signal);
     },
 
-    async verifyDummy(password) {
-      await impl.compare(password, await getDummyHash());
+    async verifyDummy(password, signal) {
+      await impl.compare(password, await getDummyHash(), signal);
       return false;
     },
 

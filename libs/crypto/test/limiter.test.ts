@@ -65,3 +65,33 @@ t.test('mapLimited: results in item order, never more than the limit at once, no
   t.same(started, [0, 1], 'nothing starts after the first failure');
   t.same(await mapLimited([], 4, async () => 1), []);
 });
+
+t.test('the queue is capped: one task past it is refused at once, unrun', async (t) => {
+  const limit = createLimiter(1, { maxQueue: 2 });
+  let open: () => void = () => {};
+  const gate = new Promise<void>((resolve) => { open = resolve; });
+  const ran: number[] = [];
+  const tasks = [0, 1, 2].map((i) => limit(async () => { ran.push(i); await gate; return i; }));
+  await t.rejects(limit(async () => { ran.push(3); }), { name: 'BusyError', reason: 'queue-full' });
+  open();
+  t.same(await Promise.all(tasks), [0, 1, 2], 'the running one and the two in line finish');
+  t.same(ran, [0, 1, 2], 'the refused one never ran');
+});
+
+t.test('work waiting past its deadline, or whose caller has gone, leaves the line unrun', async (t) => {
+  const limit = createLimiter(1, { maxWaitMs: 20 });
+  let open: () => void = () => {};
+  const gate = new Promise<void>((resolve) => { open = resolve; });
+  const ran: string[] = [];
+  const running = limit(async () => { ran.push('running'); await gate; });
+  await t.rejects(limit(async () => { ran.push('late'); }), { name: 'BusyError', reason: 'deadline' });
+  const caller = new AbortController();
+  const gone = limit(async () => { ran.push('gone'); }, caller.signal);
+  caller.abort();
+  await t.rejects(gone, { name: 'BusyError', reason: 'gone' });
+  await t.rejects(limit(async () => { ran.push('already gone'); }, caller.signal), { name: 'BusyError', reason: 'gone' });
+  open();
+  await running;
+  t.same(ran, ['running'], 'only the task that had its turn ran');
+  t.equal(await limit(async () => 'next'), 'next', 'the dropped ones left no slot taken');
+});

@@ -114,3 +114,12 @@ t.test('cost defaults to 12 and must be a sane integer', async (t) => {
   t.throws(() => createPasswordHasher({ cost: 10.5 }), RangeError);
   t.throws(() => createPasswordHasher({ cost: 32 }), RangeError);
 });
+
+t.test('a password holding U+0000 never reaches bcrypt, which would stop reading at the NUL', async (t) => {
+  const impl = countingBcrypt();
+  const hasher = createPasswordHasher({ cost: 4, impl });
+  const stored = await hasher.hash('abc');
+  t.equal(await hasher.verify('abc\u0000abc\u0000abc', stored), false, 'does not verify as `abc`');
+  t.equal(impl.compares, 0);
+  await t.rejects(hasher.hash('abc\u0000def'), { code: 'PASSWORD_HAS_NUL' });
+});

@@ -12,6 +12,7 @@ import type { Logger } from 'pino'
 import { ErrorResponseSchema } from '@gatehouse/schemas'
 import { installErrorHandling } from './error-handler.ts'
 import { lazyChildLoggerFactory } from './lazy-child-logger.ts'
+import { registerLoadShedding, type LoadSheddingOptions } from './load-shedding.ts'
 import { loggerOptions } from './logger.ts'
 import { REQUEST_ID_HEADER, requestIdFrom } from './request-id.ts'
 
@@ -23,6 +24,8 @@ export interface ServerOptions {
   logger?: Logger
   /** Trust X-Forwarded-For from this many proxy hops (the gateway behind a load balancer). */
   trustProxy?: FastifyServerOptions['trustProxy']
+  /** Shed load (503 + Retry-After) while the event loop lags or the heap is nearly full. */
+  loadShedding?: LoadSheddingOptions
 }
 
 export type App = FastifyInstance<
@@ -60,5 +63,6 @@ export function createServer(options: ServerOptions): App {
     done()
   })
   installErrorHandling(app)
+  if (options.loadShedding !== undefined) registerLoadShedding(app, options.loadShedding)
   return app
 }

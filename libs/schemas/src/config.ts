@@ -18,7 +18,17 @@ export const BaseConfig = {
   BODY_LIMIT: Type.Integer({ minimum: 256, maximum: 1_048_576, default: 8192 }),
   /** Graceful shutdown: how long in-flight requests get after SIGTERM, in seconds. */
   SHUTDOWN_GRACE_SECONDS: Type.Number({ minimum: 0, maximum: 3600, default: 10 }),
+  /** Load shedding: mean event-loop delay (seconds) above which requests get 503 + Retry-After; 0 is off. */
+  MAX_EVENT_LOOP_DELAY_SECONDS: Type.Number({ minimum: 0, maximum: 60, default: 1 }),
+  /** Load shedding: share of V8's heap limit in use above which requests get 503 + Retry-After; 0 is off. */
+  MAX_HEAP_USED_FRACTION: Type.Number({ minimum: 0, maximum: 1, default: 0.95 }),
 }
+
+/** The load-shedding options of `createServer`, from a service's configuration. */
+export const loadSheddingFrom = (config: { MAX_EVENT_LOOP_DELAY_SECONDS: number; MAX_HEAP_USED_FRACTION: number }) => ({
+  maxEventLoopDelaySeconds: config.MAX_EVENT_LOOP_DELAY_SECONDS,
+  maxHeapUsedFraction: config.MAX_HEAP_USED_FRACTION,
+})
 
 /** DynamoDB access for the services that own tables. */
 export const DynamoConfig = {

@@ -1,5 +1,5 @@
 import { Type, type Static } from '@sinclair/typebox'
-import { EmailSchema, IsoDateSchema, ScopeSchema, UserIdSchema } from './primitives.ts'
+import { EmailSchema, IsoDateSchema, NO_NUL_PATTERN, ScopeSchema, UserIdSchema } from './primitives.ts'
 
 /**
  * The identity service's internal API (`/v1`, HTTP Basic service credentials on every route).
@@ -14,11 +14,12 @@ import { EmailSchema, IsoDateSchema, ScopeSchema, UserIdSchema } from './primiti
 export const NewPasswordSchema = Type.String({
   minLength: 1,
   maxLength: 1024,
+  pattern: NO_NUL_PATTERN,
   description: 'New password: at least 8 characters, at most 72 bytes in UTF-8, not a commonly used password',
 })
 
 /** A password being checked: any non-empty string; the stored hash decides. No policy applies. */
-export const PresentedPasswordSchema = Type.String({ minLength: 1, maxLength: 1024, description: 'Password to check' })
+export const PresentedPasswordSchema = Type.String({ minLength: 1, maxLength: 1024, pattern: NO_NUL_PATTERN, description: 'Password to check' })
 
 /** POST /v1/users → 201 User; 409 EMAIL_TAKEN; 400 WEAK_PASSWORD | PASSWORD_TOO_LONG | VALIDATION_FAILED */
 export const CreateUserRequestSchema = Type.Object(

@@ -20,12 +20,19 @@ export const EmailSchema = Type.String({
 })
 
 /**
+ * No U+0000 in a password, anywhere: bcrypt stops reading at a NUL byte, so `abc\0abc` would
+ * verify as `abc`. Refused by the schema (400) before anything is counted or compared.
+ */
+export const NO_NUL_PATTERN = '^[^\\u0000]*$'
+
+/**
  * A password as a client sends it: at least 8 characters. The 72-byte bcrypt limit is counted in
  * UTF-8 bytes, which JSON Schema cannot express, so `passwordProblem` checks it in code; 72 here
  * is the character bound that no valid password can exceed anyway.
  */
 export const PasswordSchema = Type.String({
   minLength: PASSWORD_MIN_LENGTH,
+  pattern: NO_NUL_PATTERN,
   maxLength: PASSWORD_MAX_BYTES,
   description: `Password: at least ${PASSWORD_MIN_LENGTH} characters and at most ${PASSWORD_MAX_BYTES} bytes in UTF-8`,
 })

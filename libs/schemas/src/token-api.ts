@@ -21,7 +21,17 @@ const DeviceHints = {
 
 // POST /v1/sessions
 export const IssueTokensRequestSchema = Type.Object(
-  { userId: UserIdSchema, scope: ScopeSchema, ...DeviceHints },
+  {
+    userId: UserIdSchema,
+    scope: ScopeSchema,
+    /**
+     * When the user proved their credentials (the gateway's clock before it asked identity). A
+     * revoke-all marker is compared with this, not with the session's creation, so a login
+     * checked just before a password change cannot outlive it. Later than now counts as now.
+     */
+    authTime: Type.Optional(IsoDateSchema),
+    ...DeviceHints,
+  },
   { additionalProperties: false },
 )
 export type IssueTokensRequest = Static<typeof IssueTokensRequestSchema>

@@ -10,7 +10,7 @@ export interface DeviceCookie {
 }
 
 /** Ids this gateway mints: 256 random bits in base64url (43 characters). */
-const DEVICE_ID = /^[A-Za-z0-9_-]{43}$/
+export const DEVICE_ID = /^[A-Za-z0-9_-]{43}$/
 
 /**
  * A long-lived random id per browser, sent to identity with each login so a device that signed in
@@ -30,7 +30,12 @@ export function createDeviceCookie(name: string, secure: boolean, maxAgeSeconds:
     read,
     ensure: (request, reply) => {
       const held = read(request)
-      if (held !== undefined) return { deviceId: held, minted: false }
+      if (held !== undefined) {
+        // Re-issued with a full lifetime at every login: identity renews the device's trust at
+        // each success, and a cookie dying a year after it was first set would end it anyway.
+        reply.setCookie(name, held, attributes)
+        return { deviceId: held, minted: false }
+      }
       const minted = randomBytes(32).toString('base64url')
       reply.setCookie(name, minted, attributes)
       return { deviceId: minted, minted: true }

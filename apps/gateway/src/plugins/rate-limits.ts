@@ -5,6 +5,7 @@ import type { Redis } from 'ioredis'
 import { AppError, type App } from '@gatehouse/platform'
 import { ErrorCodes, normalizeEmail } from '@gatehouse/schemas'
 import type { GatewayConfig } from '../config.ts'
+import { DEVICE_ID } from './device-cookie.ts'
 
 type Hook = (request: FastifyRequest, reply: FastifyReply) => Promise<void>
 type PreParsingHook = <P>(request: FastifyRequest, reply: FastifyReply, payload: P) => Promise<P>
@@ -81,7 +82,14 @@ export async function registerRateLimits(app: App, config: GatewayConfig, redis:
   }
   const byIp = (request: FastifyRequest): string => normalizeIP(request.ip)
   const byEmail = (request: FastifyRequest): string => emailKey((request.body as { email: string }).email)
-  const byEmailAndIp = (request: FastifyRequest): string => emailAndIpKey((request.body as { email: string }).email, request.ip)
+  // A browser holding a device cookie gets a bucket of its own, so a stranger behind the same
+  // carrier NAT cannot spend the owner's: a forged cookie buys only a bucket still bounded by the
+  // per-IP limit and by identity's per-account throttle (which the cookie does not lift unless trusted).
+  const byEmailAndIp = (request: FastifyRequest): string => {
+    const key = emailAndIpKey((request.body as { email: string }).email, request.ip)
+    const device = request.cookies[config.DEVICE_COOKIE_NAME]
+    return device !== undefined && DEVICE_ID.test(device) ? `${key}#${createHash('sha256').update(device).digest('base64url')}` : key
+  }
   const beforeParsing = (hook: Hook): PreParsingHook => async (request, reply, payload) => {
     await hook(request, reply)
     return payload

@@ -1,5 +1,5 @@
 import { Type, type Static } from '@sinclair/typebox'
-import { EmailSchema, IsoDateSchema, PASSWORD_MAX_BYTES, SessionIdSchema, UserIdSchema } from '@gatehouse/schemas'
+import { EmailSchema, IsoDateSchema, NO_NUL_PATTERN, PASSWORD_MAX_BYTES, SessionIdSchema, UserIdSchema } from '@gatehouse/schemas'
 
 /**
  * The public API's shapes. Response schemas double as a filter: the refresh token, the session id
@@ -16,10 +16,11 @@ export const ErrorRef = Type.Ref('ErrorResponse')
  */
 export const PUBLIC_PASSWORD_MAX_LENGTH = 256
 
-const PresentedPasswordSchema = Type.String({ minLength: 1, maxLength: PUBLIC_PASSWORD_MAX_LENGTH, description: 'Password to check' })
+const PresentedPasswordSchema = Type.String({ minLength: 1, maxLength: PUBLIC_PASSWORD_MAX_LENGTH, pattern: NO_NUL_PATTERN, description: 'Password to check' })
 const NewPasswordSchema = Type.String({
   minLength: 1,
   maxLength: PUBLIC_PASSWORD_MAX_LENGTH,
+  pattern: NO_NUL_PATTERN,
   description: `New password: at least 8 characters, at most ${PASSWORD_MAX_BYTES} bytes in UTF-8, not a commonly used password`,
 })
 

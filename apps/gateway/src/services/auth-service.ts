@@ -25,6 +25,9 @@ export interface AuthService {
   changePassword(context: CallContext, principal: Principal, body: ChangePasswordBody & { deviceId?: string }): Promise<void>
 }
 
+/** Revoke-all attempts after a password change, and the pause before each retry. */
+const REVOKE_RETRY_DELAYS_MS = [100, 400]
+
 const USER_AGENT_MAX = 512
 const IP_SHAPE = /^[0-9A-Fa-f:.]{1,45}$/
 
@@ -33,6 +36,30 @@ function hints(device: DeviceHints): DeviceHints {
   return {
     ...(device.userAgent === undefined || device.userAgent === '' ? {} : { userAgent: device.userAgent.slice(0, USER_AGENT_MAX) }),
     ...(device.ip !== undefined && IP_SHAPE.test(device.ip) ? { ip: device.ip } : {}),
+  }
+}
+
+/**
+ * The new hash is committed by now, so giving up at the first failed revoke-all would leave a
+ * thief's sessions alive: it is retried, and when the token service stays down the client is told
+ * the truth. Identity accepts the same change sent again (the new password already verifies), so
+ * the client's retry finishes the job instead of hearing "current password is incorrect".
+ */
+async function endOtherSessions(token: TokenClient, context: CallContext, principal: Principal): Promise<void> {
+  for (let attempt = 0; ; attempt += 1) {
+    try {
+      await token.revokeAll(context, principal.userId, principal.sessionId)
+      return
+    } catch (error) {
+      const delay = REVOKE_RETRY_DELAYS_MS[attempt]
+      if (!(error instanceof AppError) || error.statusCode !== 503) throw error
+      if (delay === undefined) {
+        throw new AppError(503, ErrorCodes.SERVICE_UNAVAILABLE, 'Your password was changed, but your other sessions could not be signed out yet; send the same request again to finish', {
+          headers: { 'retry-after': '5' },
+        })
+      }
+      await new Promise((resolve) => setTimeout(resolve, delay))
+    }
   }
 }
 
@@ -46,8 +73,10 @@ export function createAuthService(deps: { identity: IdentityClient; token: Token
     },
 
     async login(context, credentials, device) {
+      // Taken before the password is checked: a password change that lands meanwhile ends this session too.
+      const authTime = new Date().toISOString()
       const { userId, scope } = await identity.verifyCredentials(context, credentials)
-      return token.issue(context, { userId, scope, ...hints(device) })
+      return token.issue(context, { userId, scope, authTime, ...hints(device) })
     },
 
     refresh: (context, refreshToken, device) => token.refresh(context, { refreshToken, ...hints(device) }),
@@ -85,7 +114,7 @@ export function createAuthService(deps: { identity: IdentityClient; token: Token
     async changePassword(context, principal, body) {
       await identity.changePassword(context, principal.userId, body)
       // A changed password ends every other sign-in (a thief's included); the caller stays in.
-      await token.revokeAll(context, principal.userId, principal.sessionId)
+      await endOtherSessions(token, context, principal)
     },
   }
 }

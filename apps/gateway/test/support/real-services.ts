@@ -26,7 +26,8 @@ export async function startRealServices(t: Teardown, label: string, env: Partial
     bcryptCost: 4,
     logLevel: 'warn',
     log: (line) => process.stderr.write(`${line}\n`),
-    env,
+    // The shared test machine stalls whole processes for seconds: no event-loop shedding in tests.
+    env: Object.fromEntries((['identity', 'token'] as const).map((name) => [name, { MAX_EVENT_LOOP_DELAY_SECONDS: '0', ...env[name] }])),
   })
   t.teardown(() => stack.stop())
   return {
@@ -42,7 +43,7 @@ export async function startRealServices(t: Teardown, label: string, env: Partial
 
 /** The gateway in-process, in front of the real services, with test config; closed in teardown. */
 export async function buildRealGateway(t: Teardown, services: RealServices, env: Record<string, string> = {}): Promise<App> {
-  const app = await buildApp(loadConfig(GatewayConfigSchema, { LOG_LEVEL: 'silent', ...services.gatewayEnv, ...env }))
+  const app = await buildApp(loadConfig(GatewayConfigSchema, { LOG_LEVEL: 'silent', MAX_EVENT_LOOP_DELAY_SECONDS: '0', ...services.gatewayEnv, ...env }))
   t.teardown(() => app.close())
   return app
 }

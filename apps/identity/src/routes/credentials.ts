@@ -1,5 +1,6 @@
 import type { App } from '@gatehouse/platform'
 import { VerifyCredentialsRequestSchema, VerifyCredentialsResponseSchema } from '@gatehouse/schemas'
+import { callerGone } from '../services/busy-hasher.ts'
 import type { UserService } from '../services/user-service.ts'
 import { ErrorRef, commonErrors } from './error-responses.ts'
 
@@ -8,7 +9,8 @@ export function registerCredentialRoutes(app: App, service: UserService): void {
     schema: {
       summary: 'Check an email and password (login)',
       body: VerifyCredentialsRequestSchema,
-      response: { 200: VerifyCredentialsResponseSchema, 429: ErrorRef, ...commonErrors },
+      response: { 200: VerifyCredentialsResponseSchema, 429: ErrorRef, 503: ErrorRef, ...commonErrors },
     },
-  }, async (request) => service.verifyCredentials(request.body.email, request.body.password, request.body.deviceId, request.body.newDevice === true))
+  }, async (request, reply) =>
+    service.verifyCredentials(request.body.email, request.body.password, request.body.deviceId, request.body.newDevice === true, callerGone(reply.raw)))
 }

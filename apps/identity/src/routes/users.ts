@@ -1,6 +1,7 @@
 import { Type } from '@sinclair/typebox'
 import type { App } from '@gatehouse/platform'
 import { ChangePasswordRequestSchema, CreateUserRequestSchema, UserIdParamsSchema, UserSchema } from '@gatehouse/schemas'
+import { callerGone } from '../services/busy-hasher.ts'
 import type { UserService } from '../services/user-service.ts'
 import { ErrorRef, commonErrors } from './error-responses.ts'
 
@@ -9,7 +10,7 @@ export function registerUserRoutes(app: App, service: UserService): void {
     schema: {
       summary: 'Create a user',
       body: CreateUserRequestSchema,
-      response: { 201: UserSchema, 409: ErrorRef, ...commonErrors },
+      response: { 201: UserSchema, 409: ErrorRef, 503: ErrorRef, ...commonErrors },
     },
   }, async (request, reply) => {
     const user = await service.createUser(request.body.email, request.body.password)
@@ -29,10 +30,10 @@ export function registerUserRoutes(app: App, service: UserService): void {
       summary: 'Change a password, given the current one',
       params: UserIdParamsSchema,
       body: ChangePasswordRequestSchema,
-      response: { 204: Type.Null(), 429: ErrorRef, ...commonErrors },
+      response: { 204: Type.Null(), 429: ErrorRef, 503: ErrorRef, ...commonErrors },
     },
   }, async (request, reply) => {
-    await service.changePassword(request.params.userId, request.body.currentPassword, request.body.newPassword, request.body.deviceId)
+    await service.changePassword(request.params.userId, request.body.currentPassword, request.body.newPassword, request.body.deviceId, callerGone(reply.raw))
     return reply.code(204).send(null)
   })
 }

@@ -13,14 +13,14 @@ export interface CredentialCheckerDeps {
  * change or a sign-up, while the GSI lags (see below).
  */
 export function createCredentialChecker({ users, hasher, iso }: CredentialCheckerDeps) {
-  async function check(email: string, password: string): Promise<LoginRecord | undefined> {
+  async function check(email: string, password: string, signal?: AbortSignal): Promise<LoginRecord | undefined> {
     const indexed = await users.findByEmailIndex(email)
-    if (indexed === undefined) return checkAfterIndexMiss(email, password)
+    if (indexed === undefined) return checkAfterIndexMiss(email, password, signal)
     // The GSI may still carry the hash from before a password change: read the user consistently
     // while bcrypt runs (no added latency), and trust the index only when it agrees.
-    const [fresh, matchesIndexed] = await Promise.all([users.getById(indexed.userId), hasher.verify(password, indexed.passwordHash)])
+    const [fresh, matchesIndexed] = await Promise.all([users.getById(indexed.userId), hasher.verify(password, indexed.passwordHash, signal)])
     if (fresh === undefined) return undefined
-    const matches = fresh.passwordHash === indexed.passwordHash ? matchesIndexed : await hasher.verify(password, fresh.passwordHash)
+    const matches = fresh.passwordHash === indexed.passwordHash ? matchesIndexed : await hasher.verify(password, fresh.passwordHash, signal)
     return matches ? upgrade(fresh, password) : undefined
   }
 
@@ -31,11 +31,11 @@ export function createCredentialChecker({ users, hasher, iso }: CredentialChecke
    * does not reveal which accounts exist. Only an account the index has not caught up with yet
    * (about a second after sign-up) pays a second, real compare.
    */
-  async function checkAfterIndexMiss(email: string, password: string): Promise<LoginRecord | undefined> {
-    const [ownerId] = await Promise.all([users.emailOwner(email), hasher.verifyDummy(password)])
+  async function checkAfterIndexMiss(email: string, password: string, signal?: AbortSignal): Promise<LoginRecord | undefined> {
+    const [ownerId] = await Promise.all([users.emailOwner(email), hasher.verifyDummy(password, signal)])
     const user = ownerId === undefined ? undefined : await users.getById(ownerId)
     if (user === undefined) return undefined
-    return (await hasher.verify(password, user.passwordHash)) ? upgrade(user, password) : undefined
+    return (await hasher.verify(password, user.passwordHash, signal)) ? upgrade(user, password) : undefined
   }
 
   /** A hash made at a lower cost than configured is replaced while the password is at hand. */

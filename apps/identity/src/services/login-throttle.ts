@@ -15,9 +15,18 @@ export interface LoginThrottleOptions {
   deviceTrustSeconds: number
 }
 
+/** One reserved password check; settle it exactly once. */
 export interface LoginAttempt {
-  /** Clears the failure count: the next failure starts from one again. */
-  succeeded(): Promise<void>
+  /**
+   * Clears the failure count (the next failure starts from one again) and trusts the device, as
+   * of when this attempt began, or of `trustedAt` (epoch ms) when given: a credential change
+   * passes its own time so the device that made it stays trusted.
+   */
+  succeeded(trustedAt?: number): Promise<void>
+  /** The password was wrong: one more failure, and the lock when it reaches the limit. */
+  failed(): Promise<void>
+  /** No answer came (bcrypt refused the work, a read failed): the place is given back, nothing counted. */
+  abandoned(): Promise<void>
 }
 
 /** `login#<normalised email>`: unknown emails are counted too, so the throttle cannot reveal which accounts exist. */
@@ -31,9 +40,19 @@ export const attemptKey = (email: string): string => `login#${email}`
 export const hashDeviceId = (deviceId: string): string => createHash('sha256').update(deviceId).digest('base64url')
 export const deviceAttemptKey = (email: string, deviceHash: string): string => `login-device#${deviceHash}#${email}`
 export const trustedDeviceKey = (email: string, deviceHash: string): string => `trusted-device#${deviceHash}#${email}`
+/** When the account's credentials last changed: device trusts made before it no longer count. */
+export const credentialsChangedKey = (email: string): string => `credentials-changed#${email}`
 
-/** Compare-and-set rounds lost to concurrent attempts on one account before we answer 429. */
-const CAS_TRIES = 5
+/**
+ * How long a password check counted as in flight holds its place: one that never settles (its
+ * process died mid-bcrypt) stops counting after this, so it cannot shrink the bound for long.
+ */
+const IN_FLIGHT_LEASE_MS = 30_000
+/** Rounds an attempt waits (for checks in flight to settle, or for a lost compare-and-set) before we answer 429. */
+const WAIT_ROUNDS = 24
+/** Pause between rounds: grows from 10 ms to 250 ms (about 4 s over all rounds), with jitter. */
+const pause = (round: number): Promise<void> =>
+  new Promise((resolve) => setTimeout(resolve, Math.min(250, 10 * 1.5 ** round) * (0.5 + Math.random() / 2)))
 
 const tooManyAttempts = (retryAfterSeconds: number): AppError =>
   new AppError(429, ErrorCodes.TOO_MANY_ATTEMPTS, `Too many failed attempts; try again in ${retryAfterSeconds} seconds`, {
@@ -50,11 +69,12 @@ const tooManyAttempts = (retryAfterSeconds: number): AppError =>
  * a device that has signed in to the account before is counted on a counter of its own, so a
  * stranger who knows the email, guessing from devices of their own, can lock out only untrusted
  * devices, never the owner on a device they have used. Attempts without a trusted device share the
- * account counter, so guessing stays slow.
+ * account counter, so guessing stays slow. A credential change ends every trust made before it.
  *
- * Each attempt is counted before the password is checked, and the attempt that reaches the limit
- * writes its lock in the same conditional write: a burst of concurrent guesses cannot slip through
- * while earlier ones are still in bcrypt. A success deletes the counter it was charged to.
+ * Only failures count towards the lock, but a check is reserved (`inFlight`) before bcrypt runs,
+ * and no more checks run at once than failures are left before the lock: a burst of concurrent
+ * guesses cannot slip through while earlier ones are still in bcrypt, and concurrent sign-ins
+ * with the right password wait their turn instead of being refused (Keycloak #48272).
  */
 export function createLoginThrottle(options: LoginThrottleOptions) {
   const { attempts, now, maxFailures, lockBaseSeconds, lockMaxSeconds, ttlSeconds, deviceTrustSeconds } = options
@@ -69,53 +89,120 @@ export function createLoginThrottle(options: LoginThrottleOptions) {
   async function counterKey(email: string, deviceHash: string | undefined, newDevice: boolean): Promise<string> {
     // A device id minted for this very request cannot have been trusted: no read needed.
     if (deviceHash === undefined || newDevice) return attemptKey(email)
-    const trusted = await attempts.isTrusted(trustedDeviceKey(email, deviceHash), Math.floor(now() / 1000))
+    const trusted = await attempts.isTrusted(trustedDeviceKey(email, deviceHash), credentialsChangedKey(email), Math.floor(now() / 1000))
     return trusted ? deviceAttemptKey(email, deviceHash) : attemptKey(email)
   }
 
-  /** A success clears the counter it was charged to and (re)trusts the device for the account. */
-  function success(email: string, key: string, deviceHash: string | undefined): LoginAttempt {
-    return {
-      succeeded: async () => {
-        if (deviceHash === undefined) await attempts.reset(key)
-        else await attempts.resetAndTrust(key, trustedDeviceKey(email, deviceHash), Math.ceil(now() / 1000) + deviceTrustSeconds)
-      },
-    }
+  /** The stored item as it stands at `at`: TTL deletes lazily, and a lapsed lease reserves nothing. */
+  function live(record: AttemptRecord | undefined, at: number): { failures: number; inFlight: number; lockedUntil: number } {
+    if (record === undefined || record.expiresAt <= at / 1000) return { failures: 0, inFlight: 0, lockedUntil: 0 }
+    const inFlight = (record.inFlightUntil ?? 0) > at ? (record.inFlight ?? 0) : 0
+    return { failures: record.attempts, inFlight, lockedUntil: record.lockedUntil ?? 0 }
   }
 
-  /** `newDevice`: the caller minted `deviceId` just now; it is charged to the account's counter and trusted on success. */
-  async function begin(email: string, deviceId?: string, newDevice = false): Promise<LoginAttempt> {
-    const deviceHash = deviceId === undefined ? undefined : hashDeviceId(deviceId)
-    const key = await counterKey(email, deviceHash, newDevice)
-    // A successful login deletes its counter, so most attempts find none: the first round writes
-    // "attempt 1" on the condition that no counter exists, without reading first. If one exists
-    // (earlier failures, a lock), the failed condition hands back the stored item and the rounds
-    // go on from it exactly as after a read: nothing is skipped, the count still comes first.
+  /**
+   * Applies `change` to the counter by compare-and-set, rounds after a lost race starting from the
+   * item the failed condition handed back. `change` returns null to delete the counter, or throws.
+   */
+  async function update(key: string, change: (record: AttemptRecord | undefined, at: number) => AttemptRecord | null | 'wait', assumeNone = false): Promise<void> {
+    // Most logins find no counter (a success deletes it): `begin` assumes none and writes without
+    // reading first; a failed condition hands back the stored item.
     let current: AttemptRecord | undefined
-    for (let round = 0; round < CAS_TRIES; round += 1) {
-      const at = now()
-      if (current?.lockedUntil !== undefined && current.lockedUntil > at) {
-        throw tooManyAttempts(Math.max(1, Math.ceil((current.lockedUntil - at) / 1000)))
+    let known = assumeNone
+    for (let round = 0; round < WAIT_ROUNDS; round += 1) {
+      if (!known) current = await attempts.get(key)
+      const next = change(current, now())
+      if (next === 'wait') {
+        await pause(round)
+        known = false
+        continue
       }
-      const stored = current?.attempts ?? 0
-      // TTL deletes lazily: a counter past its expiry is a fresh start, not an old streak.
-      const previous = current !== undefined && current.expiresAt <= at / 1000 ? 0 : stored
-      const lockSeconds = windowSeconds(previous + 1)
-      const result = await attempts.compareAndSet(key, stored, {
-        attempts: previous + 1,
-        ...(lockSeconds > 0 ? { lockedUntil: at + lockSeconds * 1000 } : {}),
-        expiresAt: Math.ceil(at / 1000) + lockSeconds + ttlSeconds,
-      })
-      if (result.written) return success(email, key, deviceHash)
-      // The item as stored when the condition failed; read it when DynamoDB did not say (it
-      // always does; a missing item here would mean it was deleted in between).
-      current = result.current ?? (await attempts.get(key))
+      if (next === null && current === undefined) return
+      const result = await attempts.compareAndSet(key, current, next)
+      if (result.written) return
+      current = result.current
+      known = true
+      if (round > 2) await pause(round)
     }
     // Other attempts on this account keep winning the race: it is under a burst.
     throw tooManyAttempts(1)
   }
 
-  return { begin, windowSeconds }
+  /** A settled check gives back its place; null deletes a counter with nothing left to remember. */
+  function settled(record: AttemptRecord, failures: number, lockedUntil: number, at: number, inFlight: number): AttemptRecord | null {
+    if (failures === 0 && inFlight === 0) return null
+    return {
+      attempts: failures,
+      ...(lockedUntil > at ? { lockedUntil } : {}),
+      expiresAt: Math.max(record.expiresAt, Math.ceil(Math.max(at, lockedUntil) / 1000) + ttlSeconds),
+      ...(inFlight > 0 ? { inFlight, inFlightUntil: record.inFlightUntil ?? at } : {}),
+    }
+  }
+
+  function attempt(email: string, key: string, deviceHash: string | undefined, begunAt: number): LoginAttempt {
+    const release = (failed: boolean) => update(key, (record, at) => {
+      const state = live(record, at)
+      // A counter deleted meanwhile (a success, a credential change) starts a new streak.
+      const base = record ?? { attempts: 0, expiresAt: Math.ceil(at / 1000) + ttlSeconds }
+      const failures = failed ? state.failures + 1 : 0
+      const lockSeconds = windowSeconds(failures)
+      const lockedUntil = !failed ? 0 : lockSeconds > 0 ? Math.max(state.lockedUntil, at + lockSeconds * 1000) : state.lockedUntil
+      return settled(base, failures, lockedUntil, at, Math.max(0, state.inFlight - 1))
+    })
+    return {
+      succeeded: async (trustedAt = begunAt) => {
+        await release(false)
+        // Dated from when the attempt began: a login whose password was checked before a
+        // credential change is older than it, so the trust it writes now does not count.
+        if (deviceHash !== undefined) await attempts.trust(trustedDeviceKey(email, deviceHash), trustedAt, Math.ceil(now() / 1000) + deviceTrustSeconds)
+      },
+      failed: () => release(true),
+      abandoned: () => update(key, (record, at) => {
+        if (record === undefined) return null
+        const state = live(record, at)
+        return settled(record, state.failures, state.lockedUntil, at, Math.max(0, state.inFlight - 1))
+      }),
+    }
+  }
+
+  /**
+   * Reserves a password check for `email` (on the device's own counter when it is trusted) before
+   * bcrypt runs. Refused with 429 while locked; waits while the checks in flight would reach the
+   * lock if they all failed. `newDevice`: the caller minted `deviceId` just now.
+   */
+  async function begin(email: string, deviceId?: string, newDevice = false): Promise<LoginAttempt> {
+    const begunAt = now()
+    const deviceHash = deviceId === undefined ? undefined : hashDeviceId(deviceId)
+    const key = await counterKey(email, deviceHash, newDevice)
+    await update(key, (record, at) => {
+      const state = live(record, at)
+      if (state.lockedUntil > at) throw tooManyAttempts(Math.max(1, Math.ceil((state.lockedUntil - at) / 1000)))
+      // Checks allowed at once: the failures left before the lock; one once a lock has passed.
+      if (state.inFlight >= Math.max(1, maxFailures - state.failures)) return 'wait'
+      return {
+        attempts: state.failures,
+        ...(state.lockedUntil > 0 ? { lockedUntil: state.lockedUntil } : {}),
+        expiresAt: Math.max(record?.expiresAt ?? 0, Math.ceil(at / 1000) + ttlSeconds),
+        inFlight: state.inFlight + 1,
+        inFlightUntil: at + IN_FLIGHT_LEASE_MS,
+      }
+    }, true)
+    return attempt(email, key, deviceHash, begunAt)
+  }
+
+  /**
+   * A credential change (password change, and password reset): every device trusted for the
+   * account before now is trusted no more (its attempts go back on the account counter), and the
+   * account's failure counter is cleared. Returns the change's time (epoch ms); pass it to the
+   * changing attempt's `succeeded` to keep the device that made the change trusted.
+   */
+  async function credentialsChanged(email: string): Promise<number> {
+    const changedAt = now()
+    await attempts.markCredentialsChanged(credentialsChangedKey(email), attemptKey(email), changedAt, Math.ceil(changedAt / 1000) + deviceTrustSeconds)
+    return changedAt
+  }
+
+  return { begin, credentialsChanged, windowSeconds }
 }
 
 export type LoginThrottle = ReturnType<typeof createLoginThrottle>

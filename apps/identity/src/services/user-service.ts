@@ -3,7 +3,7 @@ import type { PasswordHasher } from '@gatehouse/crypto'
 import { AppError } from '@gatehouse/platform'
 import { ErrorCodes, emailProblem, normalizeEmail, type User, type VerifyCredentialsResponse } from '@gatehouse/schemas'
 import type { UsersRepository, UserRecord } from '@gatehouse/dynamo'
-import type { LoginThrottle } from './login-throttle.ts'
+import type { LoginAttempt, LoginThrottle } from './login-throttle.ts'
 import type { PasswordPolicy } from './password-policy.ts'
 import { createCredentialChecker } from './credential-checker.ts'
 
@@ -34,6 +34,16 @@ function canonicalEmail(rawEmail: string): string {
   return email
 }
 
+/** A check that gave no answer gives its throttle place back, counting nothing. */
+async function settleOnError<T>(attempt: LoginAttempt, check: Promise<T>): Promise<T> {
+  try {
+    return await check
+  } catch (error) {
+    await attempt.abandoned().catch(() => undefined)
+    throw error
+  }
+}
+
 export function createUserService(deps: UserServiceDeps) {
   const { users, hasher, policy, throttle } = deps
   const newId = deps.newId ?? randomUUID
@@ -59,11 +69,14 @@ export function createUserService(deps: UserServiceDeps) {
    * `deviceId`: the caller's device cookie, which lets a device the owner used before skip
    * strangers' lockouts; `newDevice`: the caller minted it just now, so it is not trusted yet.
    */
-  async function verifyCredentials(rawEmail: string, password: string, deviceId?: string, newDevice = false): Promise<VerifyCredentialsResponse> {
+  async function verifyCredentials(rawEmail: string, password: string, deviceId?: string, newDevice = false, signal?: AbortSignal): Promise<VerifyCredentialsResponse> {
     const email = canonicalEmail(rawEmail)
     const attempt = await throttle.begin(email, deviceId, newDevice)
-    const user = await credentials.check(email, password)
-    if (user === undefined) throw invalidCredentials()
+    const user = await settleOnError(attempt, credentials.check(email, password, signal))
+    if (user === undefined) {
+      await attempt.failed()
+      throw invalidCredentials()
+    }
     await attempt.succeeded()
     return { userId: user.userId, scope: user.scope }
   }
@@ -74,21 +87,37 @@ export function createUserService(deps: UserServiceDeps) {
     return profile(user)
   }
 
-  /** Re-authenticates with the current password (throttled like a login), then stores the new hash. */
-  async function changePassword(userId: string, currentPassword: string, newPassword: string, deviceId?: string): Promise<void> {
+  /**
+   * Re-authenticates with the current password (throttled like a login), then stores the new hash
+   * and ends every device trust made before it. The same change sent again (its new password
+   * already verifies) succeeds without changing anything: the gateway's client retries it when the
+   * sessions could not be ended the first time, and must not hear "current password is incorrect".
+   */
+  async function changePassword(userId: string, currentPassword: string, newPassword: string, deviceId?: string, signal?: AbortSignal): Promise<void> {
     policy(newPassword)
     const user = await users.getById(userId)
     if (user === undefined) {
       // Same cost and answer as a wrong password, so the route cannot probe for user ids.
-      await hasher.verifyDummy(currentPassword)
+      await hasher.verifyDummy(currentPassword, signal)
       throw invalidCredentials()
     }
     const attempt = await throttle.begin(user.email, deviceId)
-    if (!(await hasher.verify(currentPassword, user.passwordHash))) throw invalidCredentials()
-    await attempt.succeeded()
-    const replaced = await users.replacePasswordHash(userId, user.passwordHash, await hasher.hash(newPassword), iso())
+    if (!(await settleOnError(attempt, hasher.verify(currentPassword, user.passwordHash, signal)))) {
+      if (!(await settleOnError(attempt, hasher.verify(newPassword, user.passwordHash, signal)))) {
+        await attempt.failed()
+        throw invalidCredentials()
+      }
+      // The first try may have failed between the hash and the trust marker: write it again.
+      await attempt.succeeded(await throttle.credentialsChanged(user.email))
+      return
+    }
+    const replaced = await settleOnError(attempt, hasher.hash(newPassword).then((hash) => users.replacePasswordHash(userId, user.passwordHash, hash, iso())))
     // Another change won the race: the password just verified is no longer current.
-    if (!replaced) throw invalidCredentials()
+    if (!replaced) {
+      await attempt.abandoned()
+      throw invalidCredentials()
+    }
+    await attempt.succeeded(await throttle.credentialsChanged(user.email))
   }
 
   return { createUser, verifyCredentials, getUser, changePassword }

@@ -10,6 +10,8 @@ export interface RefreshTokenRecord {
   userId: string
   scope: string
   issuedAt: string
+  /** The session's authentication time, carried down the rotation chain (absent on old items: `issuedAt`). */
+  authTime?: string
   /** Epoch seconds; also the table's TTL attribute. Never past the session's cap. */
   expiresAt: number
   sessionExpiresAt: number

@@ -8,6 +8,8 @@ export interface SessionRecord {
   userId: string
   scope: string
   createdAt: string
+  /** When the user proved their credentials; revoke-all markers compare with it (absent on old items: `createdAt`). */
+  authTime?: string
   lastUsedAt: string
   /** Absolute cap, epoch seconds; also the table's TTL attribute. */
   expiresAt: number
@@ -23,8 +25,8 @@ export function isSessionActive(session: SessionRecord | undefined, nowSec: numb
 
 /**
  * A per-user marker item in the Sessions table (key `user#<userId>`, no `userId` attribute, so it
- * stays out of the user index): every session created before `revokedBefore` is revoked, except
- * `keepSessionId` (created in the same millisecond counts as before: when in doubt, revoke). Revoke-all writes it first, so a session that the eventually consistent user
+ * stays out of the user index): every session authenticated before `revokedBefore` is revoked, except
+ * `keepSessionId` (authenticated in the same millisecond counts as before: when in doubt, revoke). Revoke-all writes it first, so a session that the eventually consistent user
  * index did not list yet is revoked all the same.
  */
 export interface UserSessionsMarker {
@@ -34,10 +36,13 @@ export interface UserSessionsMarker {
 
 export const userMarkerKey = (userId: string): string => `user#${userId}`
 
+/** The one time every revoke-all check compares with: when the user signed in. */
+export const authTimeOf = (session: Pick<SessionRecord, 'authTime' | 'createdAt'>): string => session.authTime ?? session.createdAt
+
 /** The session as the marker leaves it: revoked (at the marker's time) when the marker covers it. */
 export function applyMarker(session: SessionRecord, marker: UserSessionsMarker | undefined): SessionRecord {
   if (marker === undefined || session.revokedAt !== undefined) return session
-  if (session.createdAt > marker.revokedBefore || session.sessionId === marker.keepSessionId) return session
+  if (authTimeOf(session) > marker.revokedBefore || session.sessionId === marker.keepSessionId) return session
   return { ...session, revokedAt: marker.revokedBefore }
 }
 

@@ -8,7 +8,7 @@ export interface TokenTables {
 }
 
 export interface RotateInput {
-  old: Pick<RefreshTokenRecord, 'tokenHash' | 'sessionId' | 'userId' | 'issuedAt'>
+  old: Pick<RefreshTokenRecord, 'tokenHash' | 'sessionId' | 'userId' | 'issuedAt' | 'authTime'>
   successor: RefreshTokenRecord
   /** The successor refresh token sealed under the presented one. */
   successorSealed: string
@@ -81,12 +81,12 @@ export function createTokenTransactions(doc: DynamoDBDocumentClient, tables: Tok
             },
             { Put: { TableName: tables.refreshTokens, Item: input.successor, ConditionExpression: 'attribute_not_exists(tokenHash)' } },
             {
-              // A revoke-all after this token was issued ends its session, listed by the index or not.
+              // A revoke-all after the session's sign-in ends it, listed by the index or not.
               ConditionCheck: {
                 TableName: tables.sessions,
                 Key: { sessionId: userMarkerKey(input.old.userId) },
-                ConditionExpression: 'attribute_not_exists(revokedBefore) OR revokedBefore < :issuedAt OR keepSessionId = :sid',
-                ExpressionAttributeValues: { ':issuedAt': input.old.issuedAt, ':sid': input.old.sessionId },
+                ConditionExpression: 'attribute_not_exists(revokedBefore) OR revokedBefore < :authTime OR keepSessionId = :sid',
+                ExpressionAttributeValues: { ':authTime': input.old.authTime ?? input.old.issuedAt, ':sid': input.old.sessionId },
               },
             },
           ],

@@ -13,8 +13,11 @@ import { tokenPair } from './token-pairs.ts'
 const SUCCESSOR_CONTEXT = 'refresh-successor'
 /** Transactions that collide with a concurrent one are retried this many times in all. */
 const MAX_ATTEMPTS = 6
-/** A chain of rotations inside one grace window is followed at most this far. */
-const MAX_CHAIN = 5
+/**
+ * A chain of rotations is followed at most this far (one read a hop); past it the replay gets a
+ * retryable 503 that revokes nothing, never a token already used.
+ */
+const MAX_CHAIN = 32
 
 export interface RefreshServiceDeps extends TokenServiceDeps {
   graceSec: number
@@ -43,7 +46,7 @@ export function createRefreshService(deps: RefreshServiceDeps) {
     return new RefreshTokenError(session === undefined || (session.revokedAt === undefined && session.expiresAt <= now.sec) ? 'expired' : 'revoked')
   }
 
-  async function replay(token: RefreshTokenRecord, presented: string, log: FastifyBaseLogger, depth: number): Promise<TokenPair> {
+  async function replay(token: RefreshTokenRecord, presented: string, log: FastifyBaseLogger): Promise<TokenPair> {
     const now = instant(deps.clock)
     const session = await deps.sessions.getForUser(token.sessionId, token.userId)
     if (!isSessionActive(session, now.sec)) throw await sessionFailure(token, now)
@@ -54,15 +57,24 @@ export function createRefreshService(deps: RefreshServiceDeps) {
       log.warn({ event: 'refresh_token_reuse', sessionId: token.sessionId, userId: token.userId }, 'rotated refresh token presented again after the grace window; session revoked')
       throw new RefreshTokenError('reused')
     }
-    const successorToken = token.successorSealed === undefined ? undefined : openWithToken(presented, token.successorSealed, SUCCESSOR_CONTEXT)
-    const successor = token.successorHash === undefined ? undefined : await deps.refreshTokens.get(token.successorHash)
-    // Cannot happen in a normal flow (the successor is written in the same transaction); if the
-    // data says otherwise, the token is unusable rather than a server error.
-    if (successorToken === undefined || successor === undefined) throw new RefreshTokenError('revoked')
-    if (successor.consumedAt !== undefined && depth < MAX_CHAIN) return replay(successor, successorToken, log, depth + 1)
-    if (successor.revokedAt !== undefined) throw new RefreshTokenError('revoked')
-    if (successor.expiresAt <= now.sec) throw new RefreshTokenError('expired')
-    return tokenPair(deps.accessTokens, successor, successorToken, now.sec)
+    // Each used token opens the next one down the chain, up to the live (unused) end of it.
+    let link = token
+    let linkToken = presented
+    for (let hop = 0; hop < MAX_CHAIN; hop += 1) {
+      const successorToken = link.successorSealed === undefined ? undefined : openWithToken(linkToken, link.successorSealed, SUCCESSOR_CONTEXT)
+      const successor = link.successorHash === undefined ? undefined : await deps.refreshTokens.get(link.successorHash)
+      // Cannot happen in a normal flow (the successor is written in the same transaction); if the
+      // data says otherwise, the token is unusable rather than a server error.
+      if (successorToken === undefined || successor === undefined) throw new RefreshTokenError('revoked')
+      if (successor.revokedAt !== undefined) throw new RefreshTokenError('revoked')
+      if (successor.consumedAt === undefined) {
+        if (successor.expiresAt <= now.sec) throw new RefreshTokenError('expired')
+        return tokenPair(deps.accessTokens, successor, successorToken, now.sec)
+      }
+      link = successor
+      linkToken = successorToken
+    }
+    throw new AppError(503, ErrorCodes.SERVICE_UNAVAILABLE, 'Refresh is contended; retry shortly', { headers: { 'retry-after': '1' } })
   }
 
   return {
@@ -72,7 +84,7 @@ export function createRefreshService(deps: RefreshServiceDeps) {
         const token = await deps.refreshTokens.get(presentedHash)
         if (token === undefined) throw new RefreshTokenError('unknown')
         if (token.revokedAt !== undefined) throw new RefreshTokenError('revoked')
-        if (token.consumedAt !== undefined) return replay(token, request.refreshToken, log, 0)
+        if (token.consumedAt !== undefined) return replay(token, request.refreshToken, log)
         const now = instant(deps.clock)
         if (token.expiresAt <= now.sec) throw new RefreshTokenError('expired')
 
@@ -83,6 +95,7 @@ export function createRefreshService(deps: RefreshServiceDeps) {
           userId: token.userId,
           scope: token.scope,
           issuedAt: now.iso,
+          authTime: token.authTime ?? token.issuedAt,
           expiresAt: Math.min(now.sec + deps.refreshTtlSec, token.sessionExpiresAt),
           sessionExpiresAt: token.sessionExpiresAt,
         }

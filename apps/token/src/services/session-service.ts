@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto'
 import { generateOpaqueToken, hashToken } from '@gatehouse/crypto'
 import { AppError } from '@gatehouse/platform'
 import { ErrorCodes, type IssueTokensRequest, type SessionSummary, type TokenPair } from '@gatehouse/schemas'
-import { applyMarker, isSessionActive, type SessionRecord } from '../repositories/sessions-repository.ts'
+import { applyMarker, authTimeOf, isSessionActive, type SessionRecord } from '../repositories/sessions-repository.ts'
 import type { RefreshTokenRecord } from '../repositories/refresh-tokens-repository.ts'
 import { instant } from './clock.ts'
 import type { TokenServiceDeps } from './token-deps.ts'
@@ -13,6 +13,9 @@ export interface SessionServiceDeps extends TokenServiceDeps {
 }
 
 export type SessionService = ReturnType<typeof createSessionService>
+
+/** Session revocations in flight at once during a revoke-all (the marker already ended them all). */
+const REVOKE_CONCURRENCY = 16
 
 /** Sessions: opening one (the first token pair), listing them, and ending one, some or all. */
 export function createSessionService(deps: SessionServiceDeps) {
@@ -28,11 +31,14 @@ export function createSessionService(deps: SessionServiceDeps) {
     async issue(request: IssueTokensRequest): Promise<TokenPair> {
       const now = instant(deps.clock)
       const sessionExpiresAt = now.sec + deps.sessionMaxLifetimeSec
+      // A claimed sign-in later than now would escape a marker written in between: it counts as now.
+      const authTime = request.authTime !== undefined && Date.parse(request.authTime) < now.ms ? new Date(request.authTime).toISOString() : now.iso
       const session: SessionRecord = {
         sessionId: randomUUID(),
         userId: request.userId,
         scope: request.scope,
         createdAt: now.iso,
+        authTime,
         lastUsedAt: now.iso,
         expiresAt: sessionExpiresAt,
         ...(request.userAgent === undefined ? {} : { userAgent: request.userAgent }),
@@ -45,6 +51,7 @@ export function createSessionService(deps: SessionServiceDeps) {
         userId: session.userId,
         scope: session.scope,
         issuedAt: now.iso,
+        authTime,
         expiresAt: Math.min(now.sec + deps.refreshTtlSec, sessionExpiresAt),
         sessionExpiresAt,
       }
@@ -102,8 +109,11 @@ export function createSessionService(deps: SessionServiceDeps) {
       const now = instant(deps.clock)
       await deps.sessions.markAllRevoked(userId, now.iso, now.sec + deps.sessionMaxLifetimeSec, exceptSessionId)
       const sessions = await deps.sessions.listByUser(userId)
-      const targets = sessions.filter((session) => isSessionActive(session, now.sec) && session.createdAt <= now.iso && session.sessionId !== exceptSessionId)
-      await Promise.all(targets.map((session) => endSession(session.sessionId, now.iso, userId)))
+      const targets = sessions.filter((session) => isSessionActive(session, now.sec) && authTimeOf(session) <= now.iso && session.sessionId !== exceptSessionId)
+      // A bounded number of writes at once: a user with thousands of sessions must not fire them all together.
+      for (let at = 0; at < targets.length; at += REVOKE_CONCURRENCY) {
+        await Promise.all(targets.slice(at, at + REVOKE_CONCURRENCY).map((session) => endSession(session.sessionId, now.iso, userId)))
+      }
     },
   }
 }
