@@ -1,6 +1,6 @@
 import { DescribeTableCommand } from '@aws-sdk/client-dynamodb'
 import { createPasswordHasher, type BcryptImpl, type PasswordHasher } from '@gatehouse/crypto'
-import { createDynamoClients, createUsersRepository, tableNames } from '@gatehouse/dynamo'
+import { createDynamoClients, createSecurityEventsRepository, createUsersRepository, tableNames } from '@gatehouse/dynamo'
 import { createServer, createServiceAuth, registerHealthRoutes, type App } from '@gatehouse/platform'
 import { parseServiceClients } from '@gatehouse/schemas'
 import type { MailTransport } from '@gatehouse/mail'
@@ -12,6 +12,7 @@ import { createLoginThrottle } from './services/login-throttle.ts'
 import { lowerThreadPoolPriority } from './services/thread-pool-priority.ts'
 import { createPasswordPolicy } from './services/password-policy.ts'
 import { createUserService } from './services/user-service.ts'
+import { registerActivityRoutes } from './activity/activity-routes.ts'
 import { registerCredentialRoutes } from './routes/credentials.ts'
 import { registerUserRoutes } from './routes/users.ts'
 import { setUpMail, type MailSetup } from './mail/setup.ts'
@@ -91,7 +92,9 @@ export async function buildIdentity(config: IdentityConfig, options: BuildOption
     dynamo.destroy()
   })
 
+  const events = createSecurityEventsRepository(dynamo.doc, tables.SecurityEvents, { ttlSeconds: config.SECURITY_EVENTS_TTL_SECONDS, now })
   const service = createUserService({
+    events,
     users,
     hasher,
     policy: createPasswordPolicy(loadCommonPasswords()),
@@ -120,6 +123,7 @@ export async function buildIdentity(config: IdentityConfig, options: BuildOption
     internal.addHook('onRequest', authenticate)
     registerUserRoutes(internal, service)
     registerCredentialRoutes(internal, service)
+    registerActivityRoutes(internal, events)
   })
   return { app, mail }
 }

@@ -1,6 +1,6 @@
 import { DescribeTableCommand } from '@aws-sdk/client-dynamodb'
 import type { KeyRing } from '@gatehouse/crypto'
-import { createDynamoClients, tableNames } from '@gatehouse/dynamo'
+import { createDynamoClients, createSecurityEventsRepository, tableNames } from '@gatehouse/dynamo'
 import { createServer, registerHealthRoutes, type App } from '@gatehouse/platform'
 import type { Logger } from 'pino'
 import type { TokenConfig } from './config.ts'
@@ -54,7 +54,8 @@ export async function buildApp(config: TokenConfig, options: BuildOptions = {}):
     ttlSec: config.ACCESS_TOKEN_TTL_SECONDS,
   })
   const sessionCache = createSessionStateCache({ load: (sessionId, userId) => sessions.getForUser(sessionId, userId), ttlMs: config.SESSION_CACHE_SECONDS * 1000, clock })
-  const common: TokenServiceDeps = { sessions, refreshTokens, transactions, accessTokens, sessionCache, clock, refreshTtlSec: config.REFRESH_TOKEN_TTL_SECONDS }
+  const events = createSecurityEventsRepository(dynamo.doc, tables.SecurityEvents, { ttlSeconds: config.SECURITY_EVENTS_TTL_SECONDS, now: clock })
+  const common: TokenServiceDeps = { sessions, refreshTokens, transactions, accessTokens, sessionCache, clock, events, refreshTtlSec: config.REFRESH_TOKEN_TTL_SECONDS }
   const sessionService = createSessionService({ ...common, sessionMaxLifetimeSec: config.SESSION_MAX_LIFETIME_SECONDS })
   const refreshService = createRefreshService({ ...common, graceSec: config.REFRESH_GRACE_SECONDS })
   const introspection = createIntrospectionService({ accessTokens, sessionCache, clock })

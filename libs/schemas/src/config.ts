@@ -45,3 +45,9 @@ export function parseServiceClients(value: string): Map<string, string> {
   }
   return clients
 }
+
+/** The services that record security events (identity and token). */
+export const SecurityEventsConfig = {
+  /** How long a user's security events are kept (the SecurityEvents TTL): 365 days. */
+  SECURITY_EVENTS_TTL_SECONDS: Type.Integer({ minimum: 86_400, maximum: 157_680_000, default: 31_536_000 }),
+}

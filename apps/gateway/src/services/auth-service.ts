@@ -1,5 +1,5 @@
 import { AppError } from '@gatehouse/platform'
-import { ErrorCodes, type TokenPair, type User } from '@gatehouse/schemas'
+import { ErrorCodes, type ActivityPage, type ActivityQuery, type TokenPair, type User } from '@gatehouse/schemas'
 import type { CallContext } from '../clients/downstream.ts'
 import type { IdentityClient } from '../clients/identity-client.ts'
 import type { TokenClient } from '../clients/token-client.ts'
@@ -23,6 +23,7 @@ export interface AuthService {
   revokeSession(context: CallContext, principal: Principal, sessionId: string): Promise<void>
   /** `deviceId`: the device cookie, so strangers' failed logins cannot block the owner here either. */
   changePassword(context: CallContext, principal: Principal, body: ChangePasswordBody & { deviceId?: string }): Promise<void>
+  activity(context: CallContext, principal: Principal, query: ActivityQuery): Promise<ActivityPage>
 }
 
 const USER_AGENT_MAX = 512
@@ -85,7 +86,13 @@ export function createAuthService(deps: { identity: IdentityClient; token: Token
     async changePassword(context, principal, body) {
       await identity.changePassword(context, principal.userId, body)
       // A changed password ends every other sign-in (a thief's included); the caller stays in.
-      await token.revokeAll(context, principal.userId, principal.sessionId)
+      await token.revokeAll(context, principal.userId, principal.sessionId, 'password_change')
+    },
+
+    async activity(context, principal, query) {
+      const page = await identity.activity(context, principal.userId, query)
+      if (page === undefined) throw new AppError(400, ErrorCodes.VALIDATION_FAILED, 'Unknown cursor; start from the first page', { details: { field: 'cursor' } })
+      return page
     },
   }
 }

@@ -1,4 +1,4 @@
-import type { App } from '@gatehouse/platform'
+import { clientOriginOf, type App } from '@gatehouse/platform'
 import { VerifyCredentialsRequestSchema, VerifyCredentialsResponseSchema } from '@gatehouse/schemas'
 import type { UserService } from '../services/user-service.ts'
 import { ErrorRef, commonErrors } from './error-responses.ts'
@@ -10,5 +10,7 @@ export function registerCredentialRoutes(app: App, service: UserService): void {
       body: VerifyCredentialsRequestSchema,
       response: { 200: VerifyCredentialsResponseSchema, 429: ErrorRef, ...commonErrors },
     },
-  }, async (request) => service.verifyCredentials(request.body.email, request.body.password, request.body.deviceId, request.body.newDevice === true))
+  }, async (request) => service.verifyCredentials(
+    request.body.email, request.body.password, { ...clientOriginOf(request), log: request.log }, request.body.deviceId, request.body.newDevice === true,
+  ))
 }

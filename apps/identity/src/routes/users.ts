@@ -1,5 +1,5 @@
 import { Type } from '@sinclair/typebox'
-import type { App } from '@gatehouse/platform'
+import { clientOriginOf, type App } from '@gatehouse/platform'
 import { ChangePasswordRequestSchema, CreateUserRequestSchema, UserIdParamsSchema, UserSchema } from '@gatehouse/schemas'
 import type { UserService } from '../services/user-service.ts'
 import { ErrorRef, commonErrors } from './error-responses.ts'
@@ -32,7 +32,7 @@ export function registerUserRoutes(app: App, service: UserService): void {
       response: { 204: Type.Null(), 429: ErrorRef, ...commonErrors },
     },
   }, async (request, reply) => {
-    await service.changePassword(request.params.userId, request.body.currentPassword, request.body.newPassword, request.body.deviceId)
+    await service.changePassword(request.params.userId, request.body.currentPassword, request.body.newPassword, { ...clientOriginOf(request), log: request.log }, request.body.deviceId)
     return reply.code(204).send(null)
   })
 }

@@ -18,6 +18,10 @@ export interface LoginThrottleOptions {
 export interface LoginAttempt {
   /** Clears the failure count: the next failure starts from one again. */
   succeeded(): Promise<void>
+  /** The device was already trusted for this account (it had signed in there before). */
+  readonly trustedDevice: boolean
+  /** This attempt, if it fails, is the one that (re)locks the account: a security event. */
+  readonly locks: boolean
 }
 
 /** `login#<normalised email>`: unknown emails are counted too, so the throttle cannot reveal which accounts exist. */
@@ -74,8 +78,10 @@ export function createLoginThrottle(options: LoginThrottleOptions) {
   }
 
   /** A success clears the counter it was charged to and (re)trusts the device for the account. */
-  function success(email: string, key: string, deviceHash: string | undefined): LoginAttempt {
+  function success(email: string, key: string, deviceHash: string | undefined, locks: boolean): LoginAttempt {
     return {
+      trustedDevice: key.startsWith('login-device#'),
+      locks,
       succeeded: async () => {
         if (deviceHash === undefined) await attempts.reset(key)
         else await attempts.resetAndTrust(key, trustedDeviceKey(email, deviceHash), Math.ceil(now() / 1000) + deviceTrustSeconds)
@@ -106,7 +112,7 @@ export function createLoginThrottle(options: LoginThrottleOptions) {
         ...(lockSeconds > 0 ? { lockedUntil: at + lockSeconds * 1000 } : {}),
         expiresAt: Math.ceil(at / 1000) + lockSeconds + ttlSeconds,
       })
-      if (result.written) return success(email, key, deviceHash)
+      if (result.written) return success(email, key, deviceHash, lockSeconds > 0)
       // The item as stored when the condition failed; read it when DynamoDB did not say (it
       // always does; a missing item here would mean it was deleted in between).
       current = result.current ?? (await attempts.get(key))

@@ -2,8 +2,8 @@ import { randomUUID } from 'node:crypto'
 import type { PasswordHasher } from '@gatehouse/crypto'
 import { AppError } from '@gatehouse/platform'
 import { ErrorCodes, emailProblem, normalizeEmail, type User, type VerifyCredentialsResponse } from '@gatehouse/schemas'
-import type { UsersRepository, UserRecord } from '@gatehouse/dynamo'
-import type { LoginThrottle } from './login-throttle.ts'
+import type { RequestOrigin, SecurityEventsRepository, UsersRepository, UserRecord } from '@gatehouse/dynamo'
+import type { LoginAttempt, LoginThrottle } from './login-throttle.ts'
 import type { PasswordPolicy } from './password-policy.ts'
 import { createCredentialChecker } from './credential-checker.ts'
 
@@ -12,6 +12,7 @@ export interface UserServiceDeps {
   hasher: PasswordHasher
   policy: PasswordPolicy
   throttle: LoginThrottle
+  events: SecurityEventsRepository
   defaultScope: string
   now: () => number
   newId?: () => string
@@ -35,7 +36,7 @@ function canonicalEmail(rawEmail: string): string {
 }
 
 export function createUserService(deps: UserServiceDeps) {
-  const { users, hasher, policy, throttle } = deps
+  const { users, hasher, policy, throttle, events } = deps
   const newId = deps.newId ?? randomUUID
   const iso = (): string => new Date(deps.now()).toISOString()
   const credentials = createCredentialChecker({ users, hasher, iso })
@@ -59,13 +60,28 @@ export function createUserService(deps: UserServiceDeps) {
    * `deviceId`: the caller's device cookie, which lets a device the owner used before skip
    * strangers' lockouts; `newDevice`: the caller minted it just now, so it is not trusted yet.
    */
-  async function verifyCredentials(rawEmail: string, password: string, deviceId?: string, newDevice = false): Promise<VerifyCredentialsResponse> {
+  async function verifyCredentials(rawEmail: string, password: string, origin: RequestOrigin, deviceId?: string, newDevice = false): Promise<VerifyCredentialsResponse> {
     const email = canonicalEmail(rawEmail)
     const attempt = await throttle.begin(email, deviceId, newDevice)
     const user = await credentials.check(email, password)
-    if (user === undefined) throw invalidCredentials()
+    if (user === undefined) {
+      await recordThrottle(email, attempt, origin)
+      throw invalidCredentials()
+    }
     await attempt.succeeded()
+    // A device is new to the account unless its cookie was already trusted there.
+    await events.record({ type: 'sign_in', userId: user.userId, method: 'password', newDevice: !attempt.trustedDevice, ...origin }, origin.log)
     return { userId: user.userId, scope: user.scope }
+  }
+
+  /**
+   * The failure that locked the account is recorded for its owner (only for an account that
+   * exists: unknown emails are throttled too, and have nobody to tell).
+   */
+  async function recordThrottle(email: string, attempt: LoginAttempt, origin: RequestOrigin, userId?: string): Promise<void> {
+    if (!attempt.locks) return
+    const owner = userId ?? (await users.emailOwner(email))
+    if (owner !== undefined) await events.record({ type: 'sign_in_throttled', userId: owner, ...origin }, origin.log)
   }
 
   async function getUser(userId: string): Promise<User> {
@@ -75,7 +91,7 @@ export function createUserService(deps: UserServiceDeps) {
   }
 
   /** Re-authenticates with the current password (throttled like a login), then stores the new hash. */
-  async function changePassword(userId: string, currentPassword: string, newPassword: string, deviceId?: string): Promise<void> {
+  async function changePassword(userId: string, currentPassword: string, newPassword: string, origin: RequestOrigin, deviceId?: string): Promise<void> {
     policy(newPassword)
     const user = await users.getById(userId)
     if (user === undefined) {
@@ -84,11 +100,15 @@ export function createUserService(deps: UserServiceDeps) {
       throw invalidCredentials()
     }
     const attempt = await throttle.begin(user.email, deviceId)
-    if (!(await hasher.verify(currentPassword, user.passwordHash))) throw invalidCredentials()
+    if (!(await hasher.verify(currentPassword, user.passwordHash))) {
+      await recordThrottle(user.email, attempt, origin, userId)
+      throw invalidCredentials()
+    }
     await attempt.succeeded()
     const replaced = await users.replacePasswordHash(userId, user.passwordHash, await hasher.hash(newPassword), iso())
     // Another change won the race: the password just verified is no longer current.
     if (!replaced) throw invalidCredentials()
+    await events.record({ type: 'password_changed', userId, ...origin }, origin.log)
   }
 
   return { createUser, verifyCredentials, getUser, changePassword }

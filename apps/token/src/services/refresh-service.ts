@@ -2,7 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises'
 import { generateOpaqueToken, hashToken, openWithToken, sealWithToken } from '@gatehouse/crypto'
 import { AppError } from '@gatehouse/platform'
 import { ErrorCodes, type RefreshFailureReason, type RefreshRequest, type TokenPair } from '@gatehouse/schemas'
-import type { FastifyBaseLogger } from 'fastify'
+import type { RequestOrigin } from '@gatehouse/dynamo'
 import { isSessionActive } from '../repositories/sessions-repository.ts'
 import type { RefreshTokenRecord } from '../repositories/refresh-tokens-repository.ts'
 import { instant, type Instant } from './clock.ts'
@@ -43,7 +43,7 @@ export function createRefreshService(deps: RefreshServiceDeps) {
     return new RefreshTokenError(session === undefined || (session.revokedAt === undefined && session.expiresAt <= now.sec) ? 'expired' : 'revoked')
   }
 
-  async function replay(token: RefreshTokenRecord, presented: string, log: FastifyBaseLogger, depth: number): Promise<TokenPair> {
+  async function replay(token: RefreshTokenRecord, presented: string, origin: RequestOrigin, depth: number): Promise<TokenPair> {
     const now = instant(deps.clock)
     const session = await deps.sessions.getForUser(token.sessionId, token.userId)
     if (!isSessionActive(session, now.sec)) throw await sessionFailure(token, now)
@@ -51,7 +51,8 @@ export function createRefreshService(deps: RefreshServiceDeps) {
     if (now.ms - consumedMs > deps.graceSec * 1000) {
       await deps.sessions.revoke(token.sessionId, now.iso)
       deps.sessionCache.invalidate(token.sessionId)
-      log.warn({ event: 'refresh_token_reuse', sessionId: token.sessionId, userId: token.userId }, 'rotated refresh token presented again after the grace window; session revoked')
+      // Its log line (`event: refresh_reuse_detected`) is a warning: a stolen token, most likely.
+      await deps.events.record({ type: 'refresh_reuse_detected', userId: token.userId, sessionId: token.sessionId, ...origin }, origin.log)
       throw new RefreshTokenError('reused')
     }
     const successorToken = token.successorSealed === undefined ? undefined : openWithToken(presented, token.successorSealed, SUCCESSOR_CONTEXT)
@@ -59,20 +60,20 @@ export function createRefreshService(deps: RefreshServiceDeps) {
     // Cannot happen in a normal flow (the successor is written in the same transaction); if the
     // data says otherwise, the token is unusable rather than a server error.
     if (successorToken === undefined || successor === undefined) throw new RefreshTokenError('revoked')
-    if (successor.consumedAt !== undefined && depth < MAX_CHAIN) return replay(successor, successorToken, log, depth + 1)
+    if (successor.consumedAt !== undefined && depth < MAX_CHAIN) return replay(successor, successorToken, origin, depth + 1)
     if (successor.revokedAt !== undefined) throw new RefreshTokenError('revoked')
     if (successor.expiresAt <= now.sec) throw new RefreshTokenError('expired')
     return tokenPair(deps.accessTokens, successor, successorToken, now.sec)
   }
 
   return {
-    async refresh(request: RefreshRequest, log: FastifyBaseLogger): Promise<TokenPair> {
+    async refresh(request: RefreshRequest, origin: RequestOrigin): Promise<TokenPair> {
       const presentedHash = hashToken(request.refreshToken)
       for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
         const token = await deps.refreshTokens.get(presentedHash)
         if (token === undefined) throw new RefreshTokenError('unknown')
         if (token.revokedAt !== undefined) throw new RefreshTokenError('revoked')
-        if (token.consumedAt !== undefined) return replay(token, request.refreshToken, log, 0)
+        if (token.consumedAt !== undefined) return replay(token, request.refreshToken, origin, 0)
         const now = instant(deps.clock)
         if (token.expiresAt <= now.sec) throw new RefreshTokenError('expired')
 

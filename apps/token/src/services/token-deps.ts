@@ -1,3 +1,4 @@
+import type { SecurityEventsRepository } from '@gatehouse/dynamo'
 import type { RefreshTokensRepository } from '../repositories/refresh-tokens-repository.ts'
 import type { SessionsRepository } from '../repositories/sessions-repository.ts'
 import type { TokenTransactions } from '../repositories/token-transactions.ts'
@@ -13,5 +14,6 @@ export interface TokenServiceDeps {
   accessTokens: AccessTokens
   sessionCache: SessionStateCache
   clock: Clock
+  events: SecurityEventsRepository
   refreshTtlSec: number
 }
