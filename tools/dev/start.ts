@@ -8,6 +8,7 @@ import { createDynamoClients, createTables } from '@gatehouse/dynamo'
 import { provideDynamo, type RunningDynamo } from '@gatehouse/dynamo-local'
 import { startStack, type Stack } from '@gatehouse/stack'
 import { devSecrets, devSigningKeys } from './dev-state.ts'
+import { metricsUrls, observabilityEnv } from './observability-env.ts'
 
 const root = join(import.meta.dirname, '..', '..')
 const env = process.env
@@ -42,6 +43,7 @@ try {
   const secrets = devSecrets(join(dataDir, 'dev-secrets.json'))
   if (keys.created) process.stdout.write(`generated development signing keys in ${join(dataDir, 'signing-keys.json')}\n`)
 
+  const observability = observabilityEnv(env)
   stack = await startStack({
     dynamoEndpoint: dynamo.endpoint,
     tablePrefix: prefix,
@@ -51,12 +53,19 @@ try {
     bcryptCost: Number(env['BCRYPT_COST'] ?? 12),
     logLevel: env['LOG_LEVEL'] ?? 'info',
     // Plain HTTP on localhost: browsers drop Secure cookies there, so local use switches it off explicitly.
-    env: { gateway: { COOKIE_SECURE: 'false', CORS_ORIGINS: env['CORS_ORIGINS'] ?? 'http://localhost:5173' } },
+    env: {
+      gateway: { ...observability.gateway, COOKIE_SECURE: 'false', CORS_ORIGINS: env['CORS_ORIGINS'] ?? 'http://localhost:5173' },
+      identity: observability.identity,
+      token: observability.token,
+    },
   })
   const gateway = stack.urls.gateway
   const introspection = stack.secrets.introspection
   process.stdout.write(`
 gatehouse is ready: ${gateway}   (OpenAPI: ${gateway}/docs)
+
+Prometheus metrics (loopback only):
+${metricsUrls(observability)}
 
 Introspection client for local resource servers (POST ${stack.urls.token}/introspect):
   client_id=${introspection.id}  client_secret=${introspection.secret}

@@ -1,13 +1,14 @@
 import { DescribeTableCommand } from '@aws-sdk/client-dynamodb'
 import { createPasswordHasher, type BcryptImpl, type PasswordHasher } from '@gatehouse/crypto'
 import { createDynamoClients, createSecurityEventsRepository, createUsersRepository, tableNames } from '@gatehouse/dynamo'
-import { createServer, createServiceAuth, registerHealthRoutes, type App } from '@gatehouse/platform'
+import { createMetrics, createServer, inSpan, instrumentServer, tracingActive, createServiceAuth, dynamoObserver, registerHealthRoutes, type App, type Metrics } from '@gatehouse/platform'
 import { parseServiceClients } from '@gatehouse/schemas'
 import type { MailTransport } from '@gatehouse/mail'
 import type { Logger } from 'pino'
 import type { IdentityConfig } from './config.ts'
 import { createLoginAttemptsRepository } from './repositories/login-attempts-repository.ts'
 import { loadCommonPasswords } from './services/common-passwords.ts'
+import { createIdentityMetrics } from './services/identity-metrics.ts'
 import { createLoginThrottle } from './services/login-throttle.ts'
 import { lowerThreadPoolPriority } from './services/thread-pool-priority.ts'
 import { createPasswordPolicy } from './services/password-policy.ts'
@@ -44,18 +45,24 @@ export async function buildApp(config: IdentityConfig, options: BuildOptions = {
 
 /** The identity service and its mail parts (tests drive the worker; the mail-worker Lambda reuses them). */
 export async function buildIdentity(config: IdentityConfig, options: BuildOptions = {}): Promise<Identity> {
+  const metrics = await createMetrics({ port: config.METRICS_PORT, host: config.METRICS_HOST, service: 'identity' })
   const app = createServer({
     service: 'identity',
     logLevel: config.LOG_LEVEL,
     bodyLimit: config.BODY_LIMIT,
+    metrics,
     ...(options.logger === undefined ? {} : { logger: options.logger }),
   })
-  const dynamo = createDynamoClients({ endpoint: config.DYNAMODB_ENDPOINT, region: config.AWS_REGION })
+  await instrumentServer(app)
+  const observe = dynamoObserver(metrics)
+  const dynamo = createDynamoClients({ endpoint: config.DYNAMODB_ENDPOINT, region: config.AWS_REGION, ...(observe === undefined ? {} : { observe }) })
   const tables = tableNames(config.TABLE_PREFIX)
   const now = options.now ?? Date.now
 
   const hasher = options.hasher ?? createPasswordHasher({
     cost: config.BCRYPT_COST,
+    ...bcryptQueueMetrics(metrics),
+    ...(tracingActive() ? { span: inSpan } : {}),
     ...(config.BCRYPT_CONCURRENCY === undefined ? {} : { maxConcurrency: config.BCRYPT_CONCURRENCY }),
     ...(options.bcrypt === undefined ? {} : { impl: options.bcrypt }),
   })
@@ -95,6 +102,7 @@ export async function buildIdentity(config: IdentityConfig, options: BuildOption
   const events = createSecurityEventsRepository(dynamo.doc, tables.SecurityEvents, { ttlSeconds: config.SECURITY_EVENTS_TTL_SECONDS, now })
   const service = createUserService({
     events,
+    metrics: createIdentityMetrics(metrics),
     users,
     hasher,
     policy: createPasswordPolicy(loadCommonPasswords()),
@@ -111,6 +119,7 @@ export async function buildIdentity(config: IdentityConfig, options: BuildOption
     now,
   })
 
+  metrics.gauge('gatehouse_bcrypt_queue_depth', 'bcrypt hashes and compares waiting for a slot', () => hasher.queued)
   registerHealthRoutes(app, {
     dynamodb: async () => {
       await dynamo.client.send(new DescribeTableCommand({ TableName: tables.Users }))
@@ -126,4 +135,11 @@ export async function buildIdentity(config: IdentityConfig, options: BuildOption
     registerActivityRoutes(internal, events)
   })
   return { app, mail }
+}
+
+/** The bcrypt queue's wait (a login burst shows here before it shows as latency); nothing when off. */
+function bcryptQueueMetrics(metrics: Metrics): { onQueueWait?: (seconds: number) => void } {
+  if (!metrics.enabled) return {}
+  const wait = metrics.histograms('gatehouse_bcrypt_queue_wait_seconds', 'Time a bcrypt hash or compare waited for a slot', 'pool', ['bcrypt'])
+  return { onQueueWait: (seconds) => wait.bcrypt.observe(seconds) }
 }

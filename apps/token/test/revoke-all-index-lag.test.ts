@@ -5,6 +5,8 @@
  */
 import t from 'tap'
 import { createSecurityEventsRepository } from '@gatehouse/dynamo'
+import { disabledMetrics } from '@gatehouse/platform'
+import { createTokenMetrics } from '../src/services/token-metrics.ts'
 import { createSessionsRepository } from '../src/repositories/sessions-repository.ts'
 import { createSessionService } from '../src/services/session-service.ts'
 import { USER_ID, buildTestApp, gatewayAuth, introspect, issue, refresh } from './helper.ts'
@@ -24,6 +26,7 @@ t.test('revoke-all ends sessions the user index has not listed yet, and keeps th
     accessTokens: undefined as never,
     sessionCache: { get: async () => undefined, invalidate: () => {} },
     clock: clock.now,
+    metrics: createTokenMetrics(disabledMetrics),
     events: createSecurityEventsRepository(dynamo.doc, dynamo.tables.SecurityEvents, { ttlSeconds: 86_400, now: clock.now }),
     refreshTtlSec: config.REFRESH_TOKEN_TTL_SECONDS,
     sessionMaxLifetimeSec: config.SESSION_MAX_LIFETIME_SECONDS,

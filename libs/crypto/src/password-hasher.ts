@@ -18,6 +18,10 @@ export interface PasswordHasherOptions {
   impl?: BcryptImpl;
   /** Hashes and compares running at once; more wait their turn. Default: the cores available. */
   maxConcurrency?: number;
+  /** Called as each hash or compare gets a slot, with its wait in seconds (the bcrypt queue metric). */
+  onQueueWait?: (seconds: number) => void;
+  /** Runs each hash and compare (once it has its slot) inside a trace span: `inSpan` from the platform. */
+  span?: <T>(name: 'bcrypt.hash' | 'bcrypt.compare', run: () => Promise<T>) => Promise<T>;
 }
 
 export interface PasswordHasher {
@@ -30,6 +34,8 @@ export interface PasswordHasher {
   /** Starts making the dummy hash (once); resolves when it is ready. verifyDummy awaits the same work. */
   prepareDummy(): Promise<void>;
   needsRehash(hash: string): boolean;
+  /** Hashes and compares waiting for a slot now. */
+  readonly queued: number;
 }
 
 const DEFAULT_COST = 12;
@@ -39,10 +45,12 @@ const MAX_COST = 31;
 export function createPasswordHasher(options: PasswordHasherOptions = {}): PasswordHasher {
   const cost = options.cost ?? DEFAULT_COST;
   const raw: BcryptImpl = options.impl ?? bcrypt;
-  const limit = createLimiter(options.maxConcurrency ?? availableParallelism());
+  const onQueueWait = options.onQueueWait;
+  const span = options.span;
+  const limit = createLimiter(options.maxConcurrency ?? availableParallelism(), onQueueWait === undefined ? undefined : (ms) => onQueueWait(ms / 1000));
   const impl = {
-    hash: (data: string, rounds: number) => limit(() => raw.hash(data, rounds)),
-    compare: (data: string, encrypted: string) => limit(() => raw.compare(data, encrypted)),
+    hash: (data: string, rounds: number) => limit(() => (span === undefined ? raw.hash(data, rounds) : span('bcrypt.hash', () => raw.hash(data, rounds)))),
+    compare: (data: string, encrypted: string) => limit(() => (span === undefined ? raw.compare(data, encrypted) : span('bcrypt.compare', () => raw.compare(data, encrypted)))),
     getRounds: (encrypted: string) => raw.getRounds(encrypted),
   };
   if (!Number.isInteger(cost) || cost < MIN_COST || cost > MAX_COST) {
@@ -59,6 +67,10 @@ export function createPasswordHasher(options: PasswordHasherOptions = {}): Passw
 
   return {
     cost,
+
+    get queued() {
+      return limit.queued;
+    },
 
     async hash(password) {
       if (isPasswordTooLong(password)) throw new PasswordTooLongError(PASSWORD_MAX_BYTES);

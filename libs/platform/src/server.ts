@@ -13,6 +13,9 @@ import { ErrorResponseSchema } from '@gatehouse/schemas'
 import { installErrorHandling } from './error-handler.ts'
 import { lazyChildLoggerFactory } from './lazy-child-logger.ts'
 import { loggerOptions } from './logger.ts'
+import { installHttpMetrics } from './metrics/http-metrics.ts'
+import { activeTracing } from './tracing/tracing-state.ts'
+import type { Metrics } from './metrics/metrics.ts'
 import { REQUEST_ID_HEADER, requestIdFrom } from './request-id.ts'
 
 export interface ServerOptions {
@@ -23,6 +26,8 @@ export interface ServerOptions {
   logger?: Logger
   /** Trust X-Forwarded-For from this many proxy hops (the gateway behind a load balancer). */
   trustProxy?: FastifyServerOptions['trustProxy']
+  /** From createMetrics (METRICS_PORT / METRICS_HOST); absent or off: no hooks, no listener. */
+  metrics?: Metrics
 }
 
 export type App = FastifyInstance<
@@ -60,5 +65,25 @@ export function createServer(options: ServerOptions): App {
     done()
   })
   installErrorHandling(app)
+  if (options.metrics !== undefined) installHttpMetrics(app, options.metrics)
   return app
+}
+
+/**
+ * Registers @fastify/otel when tracing is on (before any route, so every route is covered) and
+ * flushes spans on close; nothing at all when it is off.
+ */
+export async function instrumentServer(app: App): Promise<void> {
+  const tracing = activeTracing()
+  if (tracing === undefined) return
+  await tracing.registerFastify(app)
+  app.addHook('onClose', async () => tracing.flush())
+}
+
+export const tracingActive = (): boolean => activeTracing() !== undefined
+
+/** A child span around `task` when tracing is on; otherwise `task` itself, unwrapped. */
+export function inSpan<T>(name: string, task: () => Promise<T>): Promise<T> {
+  const tracing = activeTracing()
+  return tracing === undefined ? task() : tracing.inSpan(name, task)
 }

@@ -18,6 +18,10 @@ export const BaseConfig = {
   BODY_LIMIT: Type.Integer({ minimum: 256, maximum: 1_048_576, default: 8192 }),
   /** Graceful shutdown: how long in-flight requests get after SIGTERM, in seconds. */
   SHUTDOWN_GRACE_SECONDS: Type.Number({ minimum: 0, maximum: 3600, default: 10 }),
+  /** Prometheus metrics on a listener of their own; unset: off (prom-client is not even loaded). */
+  METRICS_PORT: Type.Optional(Type.Integer({ minimum: 1, maximum: 65535 })),
+  /** Where that listener binds: loopback by default, so only the host's scraper reaches it. */
+  METRICS_HOST: Type.String({ minLength: 1, default: '127.0.0.1' }),
 }
 
 /** DynamoDB access for the services that own tables. */

@@ -3,6 +3,7 @@ import type { PasswordHasher } from '@gatehouse/crypto'
 import { AppError } from '@gatehouse/platform'
 import { ErrorCodes, emailProblem, normalizeEmail, type User, type VerifyCredentialsResponse } from '@gatehouse/schemas'
 import type { RequestOrigin, SecurityEventsRepository, UsersRepository, UserRecord } from '@gatehouse/dynamo'
+import type { IdentityMetrics } from './identity-metrics.ts'
 import type { LoginAttempt, LoginThrottle } from './login-throttle.ts'
 import type { PasswordPolicy } from './password-policy.ts'
 import { createCredentialChecker } from './credential-checker.ts'
@@ -13,6 +14,7 @@ export interface UserServiceDeps {
   policy: PasswordPolicy
   throttle: LoginThrottle
   events: SecurityEventsRepository
+  metrics: IdentityMetrics
   defaultScope: string
   now: () => number
   newId?: () => string
@@ -62,13 +64,19 @@ export function createUserService(deps: UserServiceDeps) {
    */
   async function verifyCredentials(rawEmail: string, password: string, origin: RequestOrigin, deviceId?: string, newDevice = false): Promise<VerifyCredentialsResponse> {
     const email = canonicalEmail(rawEmail)
-    const attempt = await throttle.begin(email, deviceId, newDevice)
+    const { signIns } = deps.metrics
+    const attempt = await throttle.begin(email, deviceId, newDevice).catch((error: unknown) => {
+      signIns.throttled.inc()
+      throw error
+    })
     const user = await credentials.check(email, password)
     if (user === undefined) {
+      signIns.wrong_credentials.inc()
       await recordThrottle(email, attempt, origin)
       throw invalidCredentials()
     }
     await attempt.succeeded()
+    signIns.success.inc()
     // A device is new to the account unless its cookie was already trusted there.
     await events.record({ type: 'sign_in', userId: user.userId, method: 'password', newDevice: !attempt.trustedDevice, ...origin }, origin.log)
     return { userId: user.userId, scope: user.scope }

@@ -66,42 +66,57 @@ export function createRefreshService(deps: RefreshServiceDeps) {
     return tokenPair(deps.accessTokens, successor, successorToken, now.sec)
   }
 
-  return {
-    async refresh(request: RefreshRequest, origin: RequestOrigin): Promise<TokenPair> {
-      const presentedHash = hashToken(request.refreshToken)
-      for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
-        const token = await deps.refreshTokens.get(presentedHash)
-        if (token === undefined) throw new RefreshTokenError('unknown')
-        if (token.revokedAt !== undefined) throw new RefreshTokenError('revoked')
-        if (token.consumedAt !== undefined) return replay(token, request.refreshToken, origin, 0)
-        const now = instant(deps.clock)
-        if (token.expiresAt <= now.sec) throw new RefreshTokenError('expired')
+  const { refreshes } = deps.metrics
+  const OUTCOME_OF = { reused: refreshes.reuse_detected, expired: refreshes.expired, revoked: refreshes.revoked, unknown: refreshes.unknown } as const
 
-        const successorToken = generateOpaqueToken()
-        const successor: RefreshTokenRecord = {
-          tokenHash: hashToken(successorToken),
-          sessionId: token.sessionId,
-          userId: token.userId,
-          scope: token.scope,
-          issuedAt: now.iso,
-          expiresAt: Math.min(now.sec + deps.refreshTtlSec, token.sessionExpiresAt),
-          sessionExpiresAt: token.sessionExpiresAt,
-        }
-        const outcome = await deps.transactions.rotate({
-          old: token,
-          successor,
-          successorSealed: sealWithToken(request.refreshToken, successorToken, SUCCESSOR_CONTEXT),
-          nowIso: now.iso,
-          nowSec: now.sec,
-          userAgent: request.userAgent,
-          ip: request.ip,
-        })
-        if (outcome.ok) return tokenPair(deps.accessTokens, successor, successorToken, now.sec)
-        if (outcome.failed === 'session') throw await sessionFailure(token, now)
-        // Another request rotated (or is rotating) this token: read it again and follow it.
-        await sleep(Math.floor(Math.random() * 10 * attempt) + 5)
+  return {
+    /** Every presentation is counted by its outcome (`gatehouse_refreshes_total`). */
+    async refresh(request: RefreshRequest, origin: RequestOrigin): Promise<TokenPair> {
+      try {
+        const { pair, replayed } = await rotateOrReplay(request, origin)
+        ;(replayed ? refreshes.grace_replay : refreshes.rotated).inc()
+        return pair
+      } catch (error) {
+        if (error instanceof RefreshTokenError) OUTCOME_OF[error.reason].inc()
+        throw error
       }
-      throw new AppError(503, ErrorCodes.SERVICE_UNAVAILABLE, 'Refresh is contended; retry shortly', { headers: { 'retry-after': '1' } })
     },
+  }
+
+  async function rotateOrReplay(request: RefreshRequest, origin: RequestOrigin): Promise<{ pair: TokenPair; replayed: boolean }> {
+    const presentedHash = hashToken(request.refreshToken)
+    for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
+      const token = await deps.refreshTokens.get(presentedHash)
+      if (token === undefined) throw new RefreshTokenError('unknown')
+      if (token.revokedAt !== undefined) throw new RefreshTokenError('revoked')
+      if (token.consumedAt !== undefined) return { pair: await replay(token, request.refreshToken, origin, 0), replayed: true }
+      const now = instant(deps.clock)
+      if (token.expiresAt <= now.sec) throw new RefreshTokenError('expired')
+
+      const successorToken = generateOpaqueToken()
+      const successor: RefreshTokenRecord = {
+        tokenHash: hashToken(successorToken),
+        sessionId: token.sessionId,
+        userId: token.userId,
+        scope: token.scope,
+        issuedAt: now.iso,
+        expiresAt: Math.min(now.sec + deps.refreshTtlSec, token.sessionExpiresAt),
+        sessionExpiresAt: token.sessionExpiresAt,
+      }
+      const outcome = await deps.transactions.rotate({
+        old: token,
+        successor,
+        successorSealed: sealWithToken(request.refreshToken, successorToken, SUCCESSOR_CONTEXT),
+        nowIso: now.iso,
+        nowSec: now.sec,
+        userAgent: request.userAgent,
+        ip: request.ip,
+      })
+      if (outcome.ok) return { pair: tokenPair(deps.accessTokens, successor, successorToken, now.sec), replayed: false }
+      if (outcome.failed === 'session') throw await sessionFailure(token, now)
+      // Another request rotated (or is rotating) this token: read it again and follow it.
+      await sleep(Math.floor(Math.random() * 10 * attempt) + 5)
+    }
+    throw new AppError(503, ErrorCodes.SERVICE_UNAVAILABLE, 'Refresh is contended; retry shortly', { headers: { 'retry-after': '1' } })
   }
 }

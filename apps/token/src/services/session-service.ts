@@ -73,11 +73,15 @@ export function createSessionService(deps: SessionServiceDeps) {
           if ((error as Error).name !== 'TransactionCanceledException') throw error
         }
         deps.sessionCache.invalidate(record.sessionId)
+        deps.metrics.revocations.session.inc()
         await recordRevoked(record.userId, record.sessionId, 'user', origin)
         return
       }
       const claims = deps.accessTokens.verify(token, now.sec)
-      if (claims !== undefined && (await endSession(claims.sid, now.iso, claims.sub))) await recordRevoked(claims.sub, claims.sid, 'user', origin)
+      if (claims !== undefined && (await endSession(claims.sid, now.iso, claims.sub))) {
+        deps.metrics.revocations.session.inc()
+        await recordRevoked(claims.sub, claims.sid, 'user', origin)
+      }
     },
 
     async list(userId: string): Promise<SessionSummary[]> {
@@ -97,6 +101,7 @@ export function createSessionService(deps: SessionServiceDeps) {
       const session = await deps.sessions.getForUser(sessionId, userId)
       if (!isSessionActive(session, now.sec)) throw notFound()
       if (!(await endSession(sessionId, now.iso, userId))) throw notFound()
+      deps.metrics.revocations.session.inc()
       await recordRevoked(userId, sessionId, 'user', origin)
     },
 
@@ -111,6 +116,7 @@ export function createSessionService(deps: SessionServiceDeps) {
       const sessions = await deps.sessions.listByUser(userId)
       const targets = sessions.filter((session) => isSessionActive(session, now.sec) && session.createdAt <= now.iso && session.sessionId !== exceptSessionId)
       await Promise.all(targets.map((session) => endSession(session.sessionId, now.iso, userId)))
+      deps.metrics.revocations.all_sessions.inc()
       // One event for the lot: "signed out everywhere" (the caller's session, when kept, is the one making the request).
       await deps.events.record({ type: 'session_revoked', userId, revokedBy, ...origin }, origin.log)
     },

@@ -5,6 +5,7 @@ import type { TokenTransactions } from '../repositories/token-transactions.ts'
 import type { AccessTokens } from './access-tokens.ts'
 import type { Clock } from './clock.ts'
 import type { SessionStateCache } from './session-state-cache.ts'
+import type { TokenMetrics } from './token-metrics.ts'
 
 /** What the session and refresh services both stand on; app.ts builds it once. */
 export interface TokenServiceDeps {
@@ -15,5 +16,6 @@ export interface TokenServiceDeps {
   sessionCache: SessionStateCache
   clock: Clock
   events: SecurityEventsRepository
+  metrics: TokenMetrics
   refreshTtlSec: number
 }
