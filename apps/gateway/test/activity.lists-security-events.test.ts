@@ -13,7 +13,7 @@ import { buildRealGateway, startRealServices } from './support/real-services.ts'
 
 // Grace 0: an old refresh token presented again is reuse at once; two failures lock for a second.
 const services = await startRealServices(t, 'gw-activity', {
-  token: { REFRESH_GRACE_SEC: '0' },
+  token: { REFRESH_GRACE_SECONDS: '0' },
   identity: { LOGIN_MAX_FAILURES: '2', LOGIN_LOCK_BASE_SECONDS: '1' },
 })
 const gateway = await buildRealGateway(t, services)

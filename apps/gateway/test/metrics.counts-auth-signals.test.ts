@@ -12,7 +12,7 @@ import { buildRealGateway, startRealServices } from './support/real-services.ts'
 
 const ports = { gateway: await freePort(), identity: await freePort(), token: await freePort() }
 const services = await startRealServices(t, 'gw-metrics', {
-  token: { REFRESH_GRACE_SEC: '0', METRICS_PORT: String(ports.token) },
+  token: { REFRESH_GRACE_SECONDS: '0', METRICS_PORT: String(ports.token) },
   identity: { LOGIN_MAX_FAILURES: '2', METRICS_PORT: String(ports.identity) },
 })
 const gateway = await buildRealGateway(t, services, { METRICS_PORT: String(ports.gateway), RATE_LIMIT_REGISTER_PER_EMAIL: '1' })

@@ -85,6 +85,7 @@ export async function buildIdentity(config: IdentityConfig, options: BuildOption
     log: app.log,
     now,
     deliver: config.MAIL_WORKER === 'on',
+    metrics,
     ...(options.mailTransport === undefined ? {} : { transport: options.mailTransport }),
     ...(options.random === undefined ? {} : { random: options.random }),
   })
