@@ -60,13 +60,21 @@ t.test('one sign-in is one trace across gateway, identity and token, with Dynamo
   t.equal(signIn.status, 200)
 
   const loginSpan = () => received.find((span) => span.service === 'gatehouse-gateway' && span.attributes?.some((attribute) => attribute.key === 'http.route' && attribute.value['stringValue'] === '/auth/login'))
-  for (let waited = 0; waited < 100 && (loginSpan() === undefined || new Set(received.filter((span) => span.traceId === loginSpan()!.traceId).map((span) => span.service)).size < 3); waited++) await sleep(100)
+  const isDynamo = (span: ReceivedSpan) => span.attributes?.some((attribute) => attribute.key === 'rpc.system' && attribute.value['stringValue'] === 'aws-api') === true
+  const traceOf = () => { const root = loginSpan(); return root === undefined ? [] : received.filter((span) => span.traceId === root.traceId) }
+  // Each process exports in its own batches: wait until every expected span has arrived (bounded).
+  const complete = () => {
+    const trace = traceOf()
+    return new Set(trace.map((span) => span.service)).size === 3 && trace.some((span) => span.name === 'bcrypt.compare')
+      && ['gatehouse-identity', 'gatehouse-token'].every((service) => trace.some((span) => span.service === service && isDynamo(span)))
+  }
+  for (let waited = 0; waited < 150 && !complete(); waited++) await sleep(100)
   const root = loginSpan()
   t.ok(root, 'the gateway exported the sign-in\'s request span')
-  const trace = received.filter((span) => span.traceId === root!.traceId)
+  const trace = traceOf()
   t.same([...new Set(trace.map((span) => span.service))].sort(), ['gatehouse-gateway', 'gatehouse-identity', 'gatehouse-token'], 'one trace id spans the three services')
   t.ok(trace.some((span) => span.service === 'gatehouse-identity' && span.name === 'bcrypt.compare'), 'the bcrypt compare has its span')
-  const dynamoSpans = trace.filter((span) => span.attributes?.some((attribute) => attribute.key === 'rpc.system' && attribute.value['stringValue'] === 'aws-api'))
+  const dynamoSpans = trace.filter(isDynamo)
   t.ok(dynamoSpans.some((span) => span.service === 'gatehouse-identity'), 'identity\'s DynamoDB calls have spans')
   t.ok(dynamoSpans.some((span) => span.service === 'gatehouse-token'), 'token\'s DynamoDB calls have spans')
   const outgoing = trace.filter((span) => span.service === 'gatehouse-gateway' && span.attributes?.some((attribute) => attribute.key === 'server.port'))
