@@ -13,7 +13,7 @@ t.test('quick mode produces every figure', { timeout: 150_000 }, async (t) => {
   const results = await runBench({ quick: true, cost: 4, endpoint, durationSec: 1, users: 24, connections: 4, loginConnections: 4, fromDist: false, log: (line) => t.comment(line) })
   const ids = results.figures.map((figure) => figure.id)
   t.same(ids, [
-    'login', 'refresh', 'introspection', 'contention', 'me',
+    'login', 'refresh', 'introspection', 'introspection-metrics', 'contention', 'me',
     'rss-identity', 'rss-token', 'rss-gateway',
     'startup-identity', 'startup-token', 'startup-gateway',
     'bundle-identity', 'bundle-token', 'bundle-gateway',

@@ -12,6 +12,7 @@ import { bundleFigures, memoryFigures, rssSampler, SERVICES, startupFigures } fr
 import { contentionFigure, introspectionFigure } from './figures/introspection.ts'
 import { loginFigure } from './figures/login.ts'
 import { meFigure } from './figures/me.ts'
+import { metricsOverheadFigure } from './figures/metrics-overhead.ts'
 import { refreshFigure } from './figures/refresh.ts'
 import { machine, type BenchResults } from './report.ts'
 import type { BenchContext, Figure } from './types.ts'
@@ -102,6 +103,7 @@ export async function runBench(options: BenchOptions): Promise<BenchResults> {
     figures.push(await refreshFigure(ctx))
     const introspection = await introspectionFigure(ctx)
     figures.push(introspection.figure)
+    figures.push(await metricsOverheadFigure(ctx))
     figures.push(await contentionFigure(ctx, introspection.alone))
     figures.push(await meFigure(ctx))
     figures.push(...memoryFigures(rss.idle, rss.stop()))

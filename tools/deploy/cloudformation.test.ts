@@ -131,7 +131,7 @@ function codeOf(owner: string): string[] {
     const table = TABLES.find((candidate) => file.endsWith(`/${kebab(candidate.name)}.ts`))
     if (table === undefined) throw new Error(`${file}: no table of that name, so no owner to grant its calls to`)
   }
-  const own = shared.filter((file) => TABLES.some((table) => table.owner === owner && file.endsWith(`/${kebab(table.name)}.ts`)))
+  const own = shared.filter((file) => TABLES.some((table) => (table.owner === owner || table.appenders?.some((appender) => appender === owner) === true) && file.endsWith(`/${kebab(table.name)}.ts`)))
   return [...sourceFiles(join(root, 'apps', owner, 'src')), ...own]
 }
 

@@ -16,7 +16,7 @@ export const SERVICE_ACTIONS: Record<Owner, readonly string[]> = {
   token: ['dynamodb:ConditionCheckItem', 'dynamodb:DescribeTable', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'],
 }
 
-/** Reads go through GSIs only, so Query is granted on index ARNs and never on a base table. */
+/** Reads go through GSIs, so Query is granted on index ARNs; a base table only where it is marked `queriedByKey`. */
 export const INDEX_ACTIONS: readonly string[] = ['dynamodb:Query']
 
 export const SERVICES: readonly Owner[] = ['identity', 'token']
@@ -24,23 +24,32 @@ export const SERVICES: readonly Owner[] = ['identity', 'token']
 export const logicalTableId = (table: TableDefinition): string => `${table.name}Table`
 export const logicalPolicyId = (owner: Owner): string => `${owner[0]!.toUpperCase()}${owner.slice(1)}ServicePolicy`
 
+/** The tables a service touches: its own, and those it only appends to (token → SecurityEvents). */
 export function ownedTables(owner: Owner): TableDefinition[] {
-  return TABLES.filter((table) => table.owner === owner)
+  return TABLES.filter((table) => table.owner === owner || table.appenders?.includes(owner) === true)
 }
 
 /** One managed policy per service: its own tables, and their indexes by name. */
 export function servicePolicy(owner: Owner) {
   const tables = ownedTables(owner)
-  const indexArns = tables.flatMap((table) => table.globalSecondaryIndexes.map((index) => ({
+  const own = tables.filter((table) => table.owner === owner)
+  const appended = tables.filter((table) => table.owner !== owner)
+  const arn = (table: TableDefinition) => ({ 'Fn::GetAtt': [logicalTableId(table), 'Arn'] })
+  const indexArns = own.flatMap((table) => table.globalSecondaryIndexes.map((index) => ({
     'Fn::Sub': `\${${logicalTableId(table)}.Arn}/index/${index.IndexName}`,
   })))
   const statements: Record<string, unknown>[] = [{
     Sid: 'OwnTablesItemAccess',
     Effect: 'Allow',
     Action: [...SERVICE_ACTIONS[owner]],
-    Resource: tables.map((table) => ({ 'Fn::GetAtt': [logicalTableId(table), 'Arn'] })),
+    Resource: own.map(arn),
   }]
   if (indexArns.length > 0) statements.push({ Sid: 'OwnIndexQueries', Effect: 'Allow', Action: [...INDEX_ACTIONS], Resource: indexArns })
+  // A per-user listing by the table's own key (SecurityEvents): Query on that one table.
+  const keyQueried = own.filter((table) => table.queriedByKey === true)
+  if (keyQueried.length > 0) statements.push({ Sid: 'OwnKeyQueries', Effect: 'Allow', Action: [...INDEX_ACTIONS], Resource: keyQueried.map(arn) })
+  // Another service's table this one only appends to: PutItem, nothing to read or change.
+  if (appended.length > 0) statements.push({ Sid: 'AppendOnly', Effect: 'Allow', Action: ['dynamodb:PutItem'], Resource: appended.map(arn) })
   return {
     Type: 'AWS::IAM::ManagedPolicy',
     Properties: {

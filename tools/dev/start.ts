@@ -11,6 +11,7 @@ import { provideDynamo, type RunningDynamo } from '@gatehouse/dynamo-local'
 import { serviceVariables, startStack, type ServiceName, type Stack } from '@gatehouse/stack'
 import { readDotEnv, serviceEnv } from './dev-env.ts'
 import { devSecrets, devSigningKeys } from './dev-state.ts'
+import { metricsUrls, observabilityEnv } from './observability-env.ts'
 
 const root = join(import.meta.dirname, '..', '..')
 const env: Record<string, string | undefined> = { ...readDotEnv(join(root, '.env')), ...process.env }
@@ -63,6 +64,7 @@ try {
   if (keys.created) process.stdout.write(`generated development signing keys in ${join(dataDir, 'signing-keys.json')}\n`)
 
   const passed = await passing
+  const observability = observabilityEnv(env)
   stack = await startStack({
     dynamoEndpoint: dynamo.endpoint,
     tablePrefix: prefix,
@@ -73,16 +75,19 @@ try {
     logLevel: env['LOG_LEVEL'] ?? 'info',
     prettyLogs: true,
     env: {
-      identity: passed.identity,
-      token: passed.token,
+      identity: { ...passed.identity, ...observability.identity },
+      token: { ...passed.token, ...observability.token },
       // Plain HTTP on localhost: browsers drop Secure cookies there, so local use switches it off explicitly.
-      gateway: { COOKIE_SECURE: 'false', CORS_ORIGINS: 'http://localhost:5173', ...passed.gateway },
+      gateway: { COOKIE_SECURE: 'false', CORS_ORIGINS: 'http://localhost:5173', ...passed.gateway, ...observability.gateway },
     },
   })
   const gateway = stack.urls.gateway
   const introspection = stack.secrets.introspection
   process.stdout.write(`
 gatehouse is ready: ${gateway}   (OpenAPI: ${gateway}/docs)
+
+Prometheus metrics (loopback only):
+${metricsUrls(observability)}
 
 Introspection client for local resource servers (POST ${stack.urls.token}/introspect):
   client_id=${introspection.id}  client_secret=${introspection.secret}

@@ -3,7 +3,7 @@ import cookie from '@fastify/cookie'
 import cors from '@fastify/cors'
 import type { Redis } from 'ioredis'
 import type { Logger } from 'pino'
-import { createServer, registerHealthRoutes, REQUEST_ID_HEADER, type App } from '@gatehouse/platform'
+import { createMetrics, createServer, instrumentServer, registerHealthRoutes, REQUEST_ID_HEADER, type App } from '@gatehouse/platform'
 import { loadSheddingFrom } from '@gatehouse/schemas'
 import { corsOrigins, trustProxy, type GatewayConfig } from './config.ts'
 import { createDownstream, type Downstream } from './clients/downstream.ts'
@@ -30,7 +30,9 @@ export interface BuildOptions {
 /** Builds the public gateway; never listens (main.ts does, tests inject). */
 export async function buildApp(config: GatewayConfig, options: BuildOptions = {}): Promise<App> {
   const hops = trustProxy(config)
+  const metrics = await createMetrics({ port: config.METRICS_PORT, host: config.METRICS_HOST, service: 'gateway' })
   const app = createServer({
+    metrics,
     service: 'gateway',
     logLevel: config.LOG_LEVEL,
     bodyLimit: config.BODY_LIMIT,
@@ -42,6 +44,7 @@ export async function buildApp(config: GatewayConfig, options: BuildOptions = {}
     trustProxy: hops === false ? false : (_address: string, hop: number) => hop < hops,
     ...(options.logger === undefined ? {} : { logger: options.logger }),
   })
+  await instrumentServer(app)
   useJsonOnly(app)
   await registerSecurityHeaders(app)
   await app.register(cookie)
@@ -57,7 +60,7 @@ export async function buildApp(config: GatewayConfig, options: BuildOptions = {}
   await registerOpenApi(app, config)
 
   const redis = config.REDIS_URL === undefined ? undefined : await connectRedis(app, config.REDIS_URL)
-  const limits = await registerRateLimits(app, config, redis)
+  const limits = await registerRateLimits(app, config, redis, metrics)
 
   const downstream = (name: string, url: string, timeoutMs: number): Downstream => createDownstream({
     name, url, timeoutMs, clientId: config.INTERNAL_CLIENT_ID, clientSecret: config.INTERNAL_CLIENT_SECRET,

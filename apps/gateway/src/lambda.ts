@@ -7,12 +7,15 @@
  */
 import awsLambdaFastify from '@fastify/aws-lambda'
 import type { APIGatewayProxyEvent, APIGatewayProxyEventV2, Context } from 'aws-lambda'
-import { loadConfig } from '@gatehouse/platform'
-import { buildApp } from './app.ts'
+import { loadConfig, startTracing } from '@gatehouse/platform'
 import { GatewayConfigSchema } from './config.ts'
 
 /** Exported so tests can close it; Lambda itself freezes and discards the environment. */
-export const app = await buildApp(loadConfig(GatewayConfigSchema, process.env))
+const config = loadConfig(GatewayConfigSchema, process.env)
+// OTEL_* set (e.g. the ADOT collector layer on localhost:4318): tracing first, then the app.
+await startTracing('gateway')
+const { buildApp } = await import('./app.ts')
+export const app = await buildApp(config)
 // decorateRequest off: no route reads the raw Lambda event, so none can be tricked by it.
 const proxy = awsLambdaFastify(app, {
   decorateRequest: false,

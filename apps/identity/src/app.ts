@@ -1,7 +1,7 @@
 import { DescribeTableCommand } from '@aws-sdk/client-dynamodb'
 import { createPasswordHasher, type BcryptImpl, type PasswordHasher } from '@gatehouse/crypto'
-import { createDynamoClients, createUsersRepository, tableNames } from '@gatehouse/dynamo'
-import { createServer, createServiceAuth, registerHealthRoutes, type App } from '@gatehouse/platform'
+import { createDynamoClients, createSecurityEventsRepository, createUsersRepository, tableNames } from '@gatehouse/dynamo'
+import { createMetrics, createServer, inSpan, instrumentServer, tracingActive, createServiceAuth, dynamoObserver, registerHealthRoutes, type App, type Metrics } from '@gatehouse/platform'
 import { loadSheddingFrom, parseServiceClients } from '@gatehouse/schemas'
 import type { MailTransport } from '@gatehouse/mail'
 import type { Logger } from 'pino'
@@ -9,10 +9,12 @@ import type { IdentityConfig } from './config.ts'
 import { createLoginAttemptsRepository } from './repositories/login-attempts-repository.ts'
 import { loadCommonPasswords } from './services/common-passwords.ts'
 import { busyAsUnavailable } from './services/busy-hasher.ts'
+import { createIdentityMetrics } from './services/identity-metrics.ts'
 import { createLoginThrottle } from './services/login-throttle.ts'
 import { lowerThreadPoolPriority } from './services/thread-pool-priority.ts'
 import { createPasswordPolicy } from './services/password-policy.ts'
 import { createUserService } from './services/user-service.ts'
+import { registerActivityRoutes } from './activity/activity-routes.ts'
 import { registerCredentialRoutes } from './routes/credentials.ts'
 import { registerUserRoutes } from './routes/users.ts'
 import { setUpMail, type MailSetup } from './mail/setup.ts'
@@ -44,19 +46,25 @@ export async function buildApp(config: IdentityConfig, options: BuildOptions = {
 
 /** The identity service and its mail parts (tests drive the worker; the mail-worker Lambda reuses them). */
 export async function buildIdentity(config: IdentityConfig, options: BuildOptions = {}): Promise<Identity> {
+  const metrics = await createMetrics({ port: config.METRICS_PORT, host: config.METRICS_HOST, service: 'identity' })
   const app = createServer({
     service: 'identity',
     logLevel: config.LOG_LEVEL,
     bodyLimit: config.BODY_LIMIT,
     loadShedding: loadSheddingFrom(config),
+    metrics,
     ...(options.logger === undefined ? {} : { logger: options.logger }),
   })
-  const dynamo = createDynamoClients({ endpoint: config.DYNAMODB_ENDPOINT, region: config.AWS_REGION })
+  await instrumentServer(app)
+  const observe = dynamoObserver(metrics)
+  const dynamo = createDynamoClients({ endpoint: config.DYNAMODB_ENDPOINT, region: config.AWS_REGION, ...(observe === undefined ? {} : { observe }) })
   const tables = tableNames(config.TABLE_PREFIX)
   const now = options.now ?? Date.now
 
   const hasher = busyAsUnavailable(options.hasher ?? createPasswordHasher({
     cost: config.BCRYPT_COST,
+    ...bcryptQueueMetrics(metrics),
+    ...(tracingActive() ? { span: inSpan } : {}),
     ...(config.BCRYPT_CONCURRENCY === undefined ? {} : { maxConcurrency: config.BCRYPT_CONCURRENCY }),
     maxQueue: config.BCRYPT_QUEUE_MAX,
     maxWaitMs: config.BCRYPT_QUEUE_TIMEOUT_SECONDS * 1000,
@@ -81,6 +89,7 @@ export async function buildIdentity(config: IdentityConfig, options: BuildOption
     log: app.log,
     now,
     deliver: config.MAIL_WORKER === 'on',
+    metrics,
     ...(options.mailTransport === undefined ? {} : { transport: options.mailTransport }),
     ...(options.random === undefined ? {} : { random: options.random }),
   })
@@ -95,7 +104,10 @@ export async function buildIdentity(config: IdentityConfig, options: BuildOption
     dynamo.destroy()
   })
 
+  const events = createSecurityEventsRepository(dynamo.doc, tables.SecurityEvents, { ttlSeconds: config.SECURITY_EVENTS_TTL_SECONDS, now })
   const service = createUserService({
+    events,
+    metrics: createIdentityMetrics(metrics),
     users,
     hasher,
     policy: createPasswordPolicy(loadCommonPasswords()),
@@ -112,6 +124,7 @@ export async function buildIdentity(config: IdentityConfig, options: BuildOption
     now,
   })
 
+  metrics.gauge('gatehouse_bcrypt_queue_depth', 'bcrypt hashes and compares waiting for a slot', () => hasher.queued)
   registerHealthRoutes(app, {
     dynamodb: async () => {
       await dynamo.client.send(new DescribeTableCommand({ TableName: tables.Users }))
@@ -124,6 +137,14 @@ export async function buildIdentity(config: IdentityConfig, options: BuildOption
     internal.addHook('onRequest', authenticate)
     registerUserRoutes(internal, service)
     registerCredentialRoutes(internal, service)
+    registerActivityRoutes(internal, events)
   })
   return { app, mail }
+}
+
+/** The bcrypt queue's wait (a login burst shows here before it shows as latency); nothing when off. */
+function bcryptQueueMetrics(metrics: Metrics): { onQueueWait?: (seconds: number) => void } {
+  if (!metrics.enabled) return {}
+  const wait = metrics.histograms('gatehouse_bcrypt_queue_wait_seconds', 'Time a bcrypt hash or compare waited for a slot', 'pool', ['bcrypt'])
+  return { onQueueWait: (seconds) => wait.bcrypt.observe(seconds) }
 }

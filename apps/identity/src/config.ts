@@ -1,10 +1,11 @@
 import { Type, type Static } from '@sinclair/typebox'
 import { MailConfig } from '@gatehouse/mail'
-import { BaseConfig, DynamoConfig, PortSchema, ScopeSchema, ServiceClientsSchema } from '@gatehouse/schemas'
+import { BaseConfig, DynamoConfig, SecurityEventsConfig, PortSchema, ScopeSchema, ServiceClientsSchema } from '@gatehouse/schemas'
 
 export const IdentityConfigSchema = Type.Object({
   ...BaseConfig,
   ...DynamoConfig,
+  ...SecurityEventsConfig,
   HOST: Type.String({ default: '127.0.0.1' }),
   PORT: PortSchema(3001),
   /** Internal callers allowed in (`id:secret,…`); the gateway is one of them. */

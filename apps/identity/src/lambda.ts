@@ -6,8 +6,7 @@
  * A bad configuration fails the init with the message naming the variable, as main.ts does.
  */
 import awsLambdaFastify from '@fastify/aws-lambda'
-import { loadConfig } from '@gatehouse/platform'
-import { buildApp } from './app.ts'
+import { loadConfig, startTracing } from '@gatehouse/platform'
 import { IdentityConfigSchema } from './config.ts'
 
 /**
@@ -15,7 +14,11 @@ import { IdentityConfigSchema } from './config.ts'
  * A frozen function cannot poll: here identity only enqueues mail, and the mail-worker Lambda
  * (mail-worker-lambda.ts) delivers it.
  */
-export const app = await buildApp(loadConfig(IdentityConfigSchema, { ...process.env, MAIL_WORKER: 'off' }))
+const config = loadConfig(IdentityConfigSchema, { ...process.env, MAIL_WORKER: 'off' })
+// OTEL_* set (e.g. the ADOT collector layer on localhost:4318): tracing first, then the app.
+await startTracing('identity')
+const { buildApp } = await import('./app.ts')
+export const app = await buildApp(config)
 // decorateRequest off: no route reads the raw Lambda event, so none can be tricked by it.
 export const handler = awsLambdaFastify(app, { decorateRequest: false })
 await app.ready()

@@ -1,8 +1,10 @@
-import { loadConfig, runService } from '@gatehouse/platform'
-import { buildApp } from './app.ts'
+import { loadConfig, runService, startTracing } from '@gatehouse/platform'
 import { IdentityConfigSchema } from './config.ts'
 
 await runService(async () => {
   const config = loadConfig(IdentityConfigSchema, process.env)
+  // Tracing (OTEL_* set) starts before the app, and with it the AWS SDK, is loaded.
+  await startTracing('identity')
+  const { buildApp } = await import('./app.ts')
   return { app: await buildApp(config), host: config.HOST, port: config.PORT, graceMs: config.SHUTDOWN_GRACE_SECONDS * 1000 }
 })

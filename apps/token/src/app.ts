@@ -1,7 +1,7 @@
 import { DescribeTableCommand } from '@aws-sdk/client-dynamodb'
 import type { KeyRing } from '@gatehouse/crypto'
-import { createDynamoClients, tableNames } from '@gatehouse/dynamo'
-import { createServer, registerHealthRoutes, type App } from '@gatehouse/platform'
+import { createDynamoClients, createSecurityEventsRepository, tableNames } from '@gatehouse/dynamo'
+import { createMetrics, createServer, instrumentServer, dynamoObserver, registerHealthRoutes, type App } from '@gatehouse/platform'
 import { loadSheddingFrom } from '@gatehouse/schemas'
 import type { Logger } from 'pino'
 import type { TokenConfig } from './config.ts'
@@ -18,6 +18,7 @@ import { systemClock, type Clock } from './services/clock.ts'
 import { createIntrospectionService } from './services/introspection-service.ts'
 import { createRefreshService } from './services/refresh-service.ts'
 import type { TokenServiceDeps } from './services/token-deps.ts'
+import { createTokenMetrics } from './services/token-metrics.ts'
 import { createSessionService } from './services/session-service.ts'
 import { createSessionStateCache } from './services/session-state-cache.ts'
 import { loadKeyRing } from './signing-keys.ts'
@@ -35,14 +36,18 @@ export async function buildApp(config: TokenConfig, options: BuildOptions = {}):
   const auth = createClientAuth(config.SERVICE_CLIENTS, config.INTROSPECTION_CLIENTS)
   const keyRing = options.keyRing ?? (await loadKeyRing(config))
   const clock = options.clock ?? systemClock
+  const metrics = await createMetrics({ port: config.METRICS_PORT, host: config.METRICS_HOST, service: 'token' })
   const app = createServer({
     service: 'token',
     logLevel: config.LOG_LEVEL,
     bodyLimit: config.BODY_LIMIT,
     loadShedding: loadSheddingFrom(config),
+    metrics,
     ...(options.logger === undefined ? {} : { logger: options.logger }),
   })
-  const dynamo = createDynamoClients({ endpoint: config.DYNAMODB_ENDPOINT, region: config.AWS_REGION })
+  await instrumentServer(app)
+  const observe = dynamoObserver(metrics)
+  const dynamo = createDynamoClients({ endpoint: config.DYNAMODB_ENDPOINT, region: config.AWS_REGION, ...(observe === undefined ? {} : { observe }) })
   app.addHook('onClose', async () => dynamo.destroy())
   const tables = tableNames(config.TABLE_PREFIX)
 
@@ -56,7 +61,8 @@ export async function buildApp(config: TokenConfig, options: BuildOptions = {}):
     ttlSec: config.ACCESS_TOKEN_TTL_SECONDS,
   })
   const sessionCache = createSessionStateCache({ load: (sessionId, userId) => sessions.getForUser(sessionId, userId), ttlMs: config.SESSION_CACHE_SECONDS * 1000, clock })
-  const common: TokenServiceDeps = { sessions, refreshTokens, transactions, accessTokens, sessionCache, clock, refreshTtlSec: config.REFRESH_TOKEN_TTL_SECONDS }
+  const events = createSecurityEventsRepository(dynamo.doc, tables.SecurityEvents, { ttlSeconds: config.SECURITY_EVENTS_TTL_SECONDS, now: clock })
+  const common: TokenServiceDeps = { sessions, refreshTokens, transactions, accessTokens, sessionCache, clock, events, metrics: createTokenMetrics(metrics), refreshTtlSec: config.REFRESH_TOKEN_TTL_SECONDS }
   const sessionService = createSessionService({ ...common, sessionMaxLifetimeSec: config.SESSION_MAX_LIFETIME_SECONDS })
   const refreshService = createRefreshService({ ...common, graceSec: config.REFRESH_GRACE_SECONDS })
   const introspection = createIntrospectionService({ accessTokens, sessionCache, clock })

@@ -1,9 +1,10 @@
 import { Type, type Static } from '@sinclair/typebox'
-import { BaseConfig, DynamoConfig, PortSchema, ServiceClientsSchema } from '@gatehouse/schemas'
+import { BaseConfig, DynamoConfig, SecurityEventsConfig, PortSchema, ServiceClientsSchema } from '@gatehouse/schemas'
 
 export const TokenConfigSchema = Type.Object({
   ...BaseConfig,
   ...DynamoConfig,
+  ...SecurityEventsConfig,
   HOST: Type.String({ default: '127.0.0.1' }),
   PORT: PortSchema(3002),
   /** Internal callers with full access (`id:secret,…`); the gateway is one of them. */

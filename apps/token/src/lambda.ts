@@ -6,12 +6,15 @@
  * A bad configuration fails the init with the message naming the variable, as main.ts does.
  */
 import awsLambdaFastify from '@fastify/aws-lambda'
-import { loadConfig } from '@gatehouse/platform'
-import { buildApp } from './app.ts'
+import { loadConfig, startTracing } from '@gatehouse/platform'
 import { TokenConfigSchema } from './config.ts'
 
 /** Exported so tests can close it; Lambda itself freezes and discards the environment. */
-export const app = await buildApp(loadConfig(TokenConfigSchema, process.env))
+const config = loadConfig(TokenConfigSchema, process.env)
+// OTEL_* set (e.g. the ADOT collector layer on localhost:4318): tracing first, then the app.
+await startTracing('token')
+const { buildApp } = await import('./app.ts')
+export const app = await buildApp(config)
 // decorateRequest off: no route reads the raw Lambda event, so none can be tricked by it.
 export const handler = awsLambdaFastify(app, { decorateRequest: false })
 await app.ready()

@@ -4,6 +4,9 @@
  * per-user marker makes revoke-all hold whatever the index shows.
  */
 import t from 'tap'
+import { createSecurityEventsRepository } from '@gatehouse/dynamo'
+import { disabledMetrics } from '@gatehouse/platform'
+import { createTokenMetrics } from '../src/services/token-metrics.ts'
 import { createSessionsRepository } from '../src/repositories/sessions-repository.ts'
 import { createSessionService } from '../src/services/session-service.ts'
 import { USER_ID, buildTestApp, gatewayAuth, introspect, issue, refresh } from './helper.ts'
@@ -23,10 +26,12 @@ t.test('revoke-all ends sessions the user index has not listed yet, and keeps th
     accessTokens: undefined as never,
     sessionCache: { get: async () => undefined, invalidate: () => {} },
     clock: clock.now,
+    metrics: createTokenMetrics(disabledMetrics),
+    events: createSecurityEventsRepository(dynamo.doc, dynamo.tables.SecurityEvents, { ttlSeconds: 86_400, now: clock.now }),
     refreshTtlSec: config.REFRESH_TOKEN_TTL_SECONDS,
     sessionMaxLifetimeSec: config.SESSION_MAX_LIFETIME_SECONDS,
   })
-  await lagging.revokeAll(USER_ID, caller.sessionId)
+  await lagging.revokeAll(USER_ID, caller.sessionId, { log: app.log })
   clock.advance(config.SESSION_CACHE_SECONDS * 1000 + 1)
 
   const refused = await refresh(app, unlisted.refreshToken)

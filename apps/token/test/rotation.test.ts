@@ -45,9 +45,9 @@ t.test('reuse after the grace window answers 401 reused, revokes the session and
   t.equal(successor.json().error.details.reason, 'revoked')
   t.same((await introspect(app, second.accessToken)).json(), { active: false })
 
-  const events = logs.map((line) => JSON.parse(line)).filter((entry) => entry.event === 'refresh_token_reuse')
+  const events = logs.map((line) => JSON.parse(line)).filter((entry) => entry.event === 'refresh_reuse_detected')
   t.equal(events.length, 1, 'one security event')
-  t.match(events[0], { event: 'refresh_token_reuse', sessionId: first.sessionId, level: 40 })
+  t.match(events[0], { event: 'refresh_reuse_detected', sessionId: first.sessionId, level: 40 })
   t.type(events[0].userId, 'string')
   const everything = logs.join('\n')
   for (const secret of [first.refreshToken, second.refreshToken, second.accessToken]) {

@@ -5,6 +5,8 @@ export interface LimiterOptions {
   maxQueue?: number;
   /** Longest wait for a slot, in ms; past it the task is dropped unrun with BusyError('deadline'). Default: none. */
   maxWaitMs?: number;
+  /** Called as each task gets its slot, with how long it waited (ms; 0 when a slot was free). */
+  onStart?: (waitedMs: number) => void;
 }
 
 export type Limited = <T>(task: () => Promise<T>, signal?: AbortSignal) => Promise<T>;
@@ -24,7 +26,12 @@ interface Waiter {
  * every real login times out, and work whose caller has gone (`signal` aborted: the gateway gave
  * up) leaves the line unrun. Work already running cannot be recalled: bcrypt has no cancel.
  */
-export function createLimiter(limit: number, options: LimiterOptions = {}): Limited {
+export interface Limiter extends Limited {
+  /** Tasks waiting for a slot right now (a metrics gauge reads it). */
+  readonly queued: number;
+}
+
+export function createLimiter(limit: number, options: LimiterOptions = {}): Limiter {
   if (!Number.isInteger(limit) || limit < 1) throw new RangeError(`concurrency limit must be a positive integer, got ${limit}`);
   const maxQueue = options.maxQueue ?? Number.POSITIVE_INFINITY;
   let running = 0;
@@ -62,13 +69,20 @@ export function createLimiter(limit: number, options: LimiterOptions = {}): Limi
     });
   }
 
-  return async (task, signal) => {
-    if (running < limit) running++;
-    else await enqueue(signal);
+  const run: Limited = async (task, signal) => {
+    if (running < limit) {
+      running++;
+      options.onStart?.(0);
+    } else {
+      const queuedAt = options.onStart === undefined ? 0 : performance.now();
+      await enqueue(signal);
+      options.onStart?.(performance.now() - queuedAt);
+    }
     try {
       return await task();
     } finally {
       release();
     }
   };
+  return Object.defineProperty(run, 'queued', { get: () => waiting.length }) as Limiter;
 }

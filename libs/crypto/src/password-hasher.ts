@@ -22,6 +22,10 @@ export interface PasswordHasherOptions {
   maxQueue?: number;
   /** Longest wait for a turn, in ms; past it the work is dropped unrun (BusyError). Default: none. */
   maxWaitMs?: number;
+  /** Called as each hash or compare gets a slot, with its wait in seconds (the bcrypt queue metric). */
+  onQueueWait?: (seconds: number) => void;
+  /** Runs each hash and compare (once it has its slot) inside a trace span: `inSpan` from the platform. */
+  span?: <T>(name: 'bcrypt.hash' | 'bcrypt.compare', run: () => Promise<T>) => Promise<T>;
 }
 
 export interface PasswordHasher {
@@ -35,6 +39,8 @@ export interface PasswordHasher {
   /** Starts making the dummy hash (once); resolves when it is ready. verifyDummy awaits the same work. */
   prepareDummy(): Promise<void>;
   needsRehash(hash: string): boolean;
+  /** Hashes and compares waiting for a slot now. */
+  readonly queued: number;
 }
 
 const DEFAULT_COST = 12;
@@ -44,13 +50,16 @@ const MAX_COST = 31;
 export function createPasswordHasher(options: PasswordHasherOptions = {}): PasswordHasher {
   const cost = options.cost ?? DEFAULT_COST;
   const raw: BcryptImpl = options.impl ?? bcrypt;
+  const onQueueWait = options.onQueueWait;
+  const span = options.span;
   const limit = createLimiter(options.maxConcurrency ?? availableParallelism(), {
     ...(options.maxQueue === undefined ? {} : { maxQueue: options.maxQueue }),
     ...(options.maxWaitMs === undefined ? {} : { maxWaitMs: options.maxWaitMs }),
+    ...(onQueueWait === undefined ? {} : { onStart: (ms: number) => onQueueWait(ms / 1000) }),
   });
   const impl = {
-    hash: (data: string, rounds: number, signal?: AbortSignal) => limit(() => raw.hash(data, rounds), signal),
-    compare: (data: string, encrypted: string, signal?: AbortSignal) => limit(() => raw.compare(data, encrypted), signal),
+    hash: (data: string, rounds: number, signal?: AbortSignal) => limit(() => (span === undefined ? raw.hash(data, rounds) : span('bcrypt.hash', () => raw.hash(data, rounds))), signal),
+    compare: (data: string, encrypted: string, signal?: AbortSignal) => limit(() => (span === undefined ? raw.compare(data, encrypted) : span('bcrypt.compare', () => raw.compare(data, encrypted))), signal),
     getRounds: (encrypted: string) => raw.getRounds(encrypted),
   };
   if (!Number.isInteger(cost) || cost < MIN_COST || cost > MAX_COST) {
@@ -71,6 +80,10 @@ export function createPasswordHasher(options: PasswordHasherOptions = {}): Passw
 
   return {
     cost,
+
+    get queued() {
+      return limit.queued;
+    },
 
     async hash(password, signal) {
       if (isPasswordTooLong(password)) throw new PasswordTooLongError(PASSWORD_MAX_BYTES);

@@ -13,6 +13,8 @@ export interface DynamoClientOptions {
   connectTimeoutMs?: number
   requestTimeoutMs?: number
   maxSockets?: number
+  /** Called once per command (retries included) with its name, seconds taken and error name, if any. */
+  observe?: (command: string, seconds: number, error: string | undefined) => void
 }
 
 export interface DynamoClients {
@@ -57,6 +59,21 @@ export function createDynamoClients(options: DynamoClientOptions = {}): DynamoCl
       httpsAgent: new HttpsAgent({ keepAlive: true, maxSockets }),
     }),
   })
+  const observe = options.observe
+  if (observe !== undefined) {
+    // Outermost step, so the time includes the SDK's retries and back-off: what the caller waits.
+    client.middlewareStack.add((next, context) => async (args) => {
+      const started = performance.now()
+      try {
+        const output = await next(args)
+        observe(context.commandName ?? 'unknown', (performance.now() - started) / 1000, undefined)
+        return output
+      } catch (error) {
+        observe(context.commandName ?? 'unknown', (performance.now() - started) / 1000, (error as Error).name)
+        throw error
+      }
+    }, { step: 'initialize', name: 'gatehouseObserve' })
+  }
   const doc = DynamoDBDocumentClient.from(client, {
     marshallOptions: { removeUndefinedValues: true },
   })

@@ -22,3 +22,14 @@ export {
   type LoginRecord,
   type CreateResult,
 } from './repositories/users.ts'
+// Security activity is written by identity and token alike, so its one repository is shared.
+export {
+  createSecurityEventsRepository,
+  type SecurityEventsRepository,
+  type SecurityEventInput,
+  type SecurityEventsOptions,
+  type EventOrigin,
+  type RequestOrigin,
+  type EventLog,
+} from './repositories/security-events.ts'
+export { coarseIp } from './coarse-ip.ts'

@@ -6,9 +6,13 @@ import type { CreateTableCommandInput } from '@aws-sdk/client-dynamodb'
  */
 export interface TableDefinition {
   /** Logical name; the physical name is `${prefix}${name}`. */
-  name: 'Users' | 'LoginAttempts' | 'RefreshTokens' | 'Sessions' | 'MailOutbox'
+  name: 'Users' | 'LoginAttempts' | 'RefreshTokens' | 'Sessions' | 'MailOutbox' | 'SecurityEvents'
   /** Which service may touch it (least-privilege IAM is generated from this). */
   owner: 'identity' | 'token'
+  /** Other services that only append items (PutItem), e.g. token recording security events. */
+  appenders?: readonly ('identity' | 'token')[]
+  /** The owner lists items by the base table's own key (a Query on the table, not on an index). */
+  queriedByKey?: true
   keySchema: NonNullable<CreateTableCommandInput['KeySchema']>
   attributes: NonNullable<CreateTableCommandInput['AttributeDefinitions']>
   globalSecondaryIndexes: NonNullable<CreateTableCommandInput['GlobalSecondaryIndexes']>
@@ -104,6 +108,25 @@ export const TABLES: readonly TableDefinition[] = [
       },
     ],
     ttlAttribute: 'expiresAt',
+  },
+  {
+    name: 'SecurityEvents',
+    owner: 'identity',
+    // One partition per user, sorted by time (`eventKey` = ISO time + '#' + random), so a user's
+    // activity is one Query, newest first, paginated; nothing else ever reads it. Token appends
+    // the events it sees (revocations, refresh-token reuse).
+    keySchema: [
+      { AttributeName: 'userId', KeyType: 'HASH' },
+      { AttributeName: 'eventKey', KeyType: 'RANGE' },
+    ],
+    attributes: [
+      { AttributeName: 'userId', AttributeType: 'S' },
+      { AttributeName: 'eventKey', AttributeType: 'S' },
+    ],
+    globalSecondaryIndexes: [],
+    ttlAttribute: 'expiresAt',
+    appenders: ['token'],
+    queriedByKey: true,
   },
 ]
 

@@ -1,4 +1,5 @@
 import type { LoggerOptions } from 'pino'
+import { activeTracing } from './tracing/tracing-state.ts'
 
 /**
  * Paths pino replaces with [Redacted] before a line is written: credentials in headers, and any
@@ -18,8 +19,11 @@ export const REDACT_PATHS = [
 ]
 
 export function loggerOptions(level: string, service: string): LoggerOptions {
+  const tracing = activeTracing()
   return {
     level,
+    // With tracing on, every line carries the trace and span ids (a log search finds the trace).
+    ...(tracing === undefined ? {} : { mixin: () => tracing.ids() ?? {} }),
     base: { service },
     redact: { paths: REDACT_PATHS, censor: '[Redacted]' },
     timestamp: () => `,"time":"${new Date().toISOString()}"`,

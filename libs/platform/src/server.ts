@@ -14,6 +14,9 @@ import { installErrorHandling } from './error-handler.ts'
 import { lazyChildLoggerFactory } from './lazy-child-logger.ts'
 import { registerLoadShedding, type LoadSheddingOptions } from './load-shedding.ts'
 import { loggerOptions } from './logger.ts'
+import { installHttpMetrics } from './metrics/http-metrics.ts'
+import { activeTracing } from './tracing/tracing-state.ts'
+import type { Metrics } from './metrics/metrics.ts'
 import { REQUEST_ID_HEADER, requestIdFrom } from './request-id.ts'
 
 export interface ServerOptions {
@@ -26,6 +29,8 @@ export interface ServerOptions {
   trustProxy?: FastifyServerOptions['trustProxy']
   /** Shed load (503 + Retry-After) while the event loop lags or the heap is nearly full. */
   loadShedding?: LoadSheddingOptions
+  /** From createMetrics (METRICS_PORT / METRICS_HOST); absent or off: no hooks, no listener. */
+  metrics?: Metrics
 }
 
 export type App = FastifyInstance<
@@ -64,5 +69,25 @@ export function createServer(options: ServerOptions): App {
   })
   installErrorHandling(app)
   if (options.loadShedding !== undefined) registerLoadShedding(app, options.loadShedding)
+  if (options.metrics !== undefined) installHttpMetrics(app, options.metrics)
   return app
+}
+
+/**
+ * Registers @fastify/otel when tracing is on (before any route, so every route is covered) and
+ * flushes spans on close; nothing at all when it is off.
+ */
+export async function instrumentServer(app: App): Promise<void> {
+  const tracing = activeTracing()
+  if (tracing === undefined) return
+  await tracing.registerFastify(app)
+  app.addHook('onClose', async () => tracing.flush())
+}
+
+export const tracingActive = (): boolean => activeTracing() !== undefined
+
+/** A child span around `task` when tracing is on; otherwise `task` itself, unwrapped. */
+export function inSpan<T>(name: string, task: () => Promise<T>): Promise<T> {
+  const tracing = activeTracing()
+  return tracing === undefined ? task() : tracing.inSpan(name, task)
 }

@@ -22,6 +22,10 @@ export const BaseConfig = {
   MAX_EVENT_LOOP_DELAY_SECONDS: Type.Number({ minimum: 0, maximum: 60, default: 1 }),
   /** Load shedding: share of V8's heap limit in use above which requests get 503 + Retry-After; 0 is off. */
   MAX_HEAP_USED_FRACTION: Type.Number({ minimum: 0, maximum: 1, default: 0.95 }),
+  /** Prometheus metrics on a listener of their own; unset: off (prom-client is not even loaded). */
+  METRICS_PORT: Type.Optional(Type.Integer({ minimum: 1, maximum: 65535 })),
+  /** Where that listener binds: loopback by default, so only the host's scraper reaches it. */
+  METRICS_HOST: Type.String({ minLength: 1, default: '127.0.0.1' }),
 }
 
 /** The load-shedding options of `createServer`, from a service's configuration. */
@@ -56,4 +60,10 @@ export function parseServiceClients(value: string): Map<string, string> {
     clients.set(pair.slice(0, at), pair.slice(at + 1))
   }
   return clients
+}
+
+/** The services that record security events (identity and token). */
+export const SecurityEventsConfig = {
+  /** How long a user's security events are kept (the SecurityEvents TTL): 365 days. */
+  SECURITY_EVENTS_TTL_SECONDS: Type.Integer({ minimum: 86_400, maximum: 157_680_000, default: 31_536_000 }),
 }

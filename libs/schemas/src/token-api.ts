@@ -1,5 +1,6 @@
 import { Type, type Static } from '@sinclair/typebox'
 import { ScopeSchema, SessionIdSchema, UserIdSchema, IsoDateSchema } from './primitives.ts'
+import { RevokedBySchema } from './security-events.ts'
 
 /**
  * The token service's internal API (apps/token) and the claims of the access tokens it signs.
@@ -93,7 +94,8 @@ export const SessionListSchema = Type.Object({ sessions: Type.Array(SessionSumma
 export type SessionList = Static<typeof SessionListSchema>
 
 export const RevokeAllRequestSchema = Type.Object(
-  { exceptSessionId: Type.Optional(SessionIdSchema) },
+  // revokedBy: the flow ending them, for the user's security activity (default logout_all).
+  { exceptSessionId: Type.Optional(SessionIdSchema), revokedBy: Type.Optional(RevokedBySchema) },
   { additionalProperties: false },
 )
 export type RevokeAllRequest = Static<typeof RevokeAllRequestSchema>

@@ -2,7 +2,7 @@ import { Pool } from 'undici'
 import type { Static, TSchema } from '@sinclair/typebox'
 import { Value } from '@sinclair/typebox/value'
 import type { FastifyBaseLogger } from 'fastify'
-import { AppError, basicAuthorization, REQUEST_ID_HEADER } from '@gatehouse/platform'
+import { AppError, basicAuthorization, CLIENT_IP_HEADER, CLIENT_USER_AGENT_HEADER, REQUEST_ID_HEADER } from '@gatehouse/platform'
 import { ErrorCodes, type ErrorResponse } from '@gatehouse/schemas'
 
 export interface DownstreamOptions {
@@ -14,10 +14,15 @@ export interface DownstreamOptions {
   clientSecret: string
 }
 
-/** The request being served: its id is forwarded, its logger carries that id. */
+/**
+ * The request being served: its id is forwarded, its logger carries that id, and the client's
+ * address and user agent (when it is a client request) go along for the security events.
+ */
 export interface CallContext {
   id: string
   log: FastifyBaseLogger
+  ip?: string
+  headers?: { 'user-agent'?: string | undefined }
 }
 
 export interface DownstreamCall {
@@ -69,6 +74,9 @@ export function createDownstream(options: DownstreamOptions): Downstream {
     async call(context, call) {
       const headers: Record<string, string> = { accept: 'application/json', [REQUEST_ID_HEADER]: context.id }
       if (call.anonymous !== true) headers['authorization'] = authorization
+      if (context.ip !== undefined) headers[CLIENT_IP_HEADER] = context.ip
+      const userAgent = context.headers?.['user-agent']
+      if (userAgent !== undefined && userAgent !== '') headers[CLIENT_USER_AGENT_HEADER] = userAgent.slice(0, 512)
       let body: string | undefined
       if (call.json !== undefined) {
         headers['content-type'] = 'application/json'

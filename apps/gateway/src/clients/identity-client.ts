@@ -1,6 +1,9 @@
 import { AppError } from '@gatehouse/platform'
 import {
+  ActivityPageSchema,
   ErrorCodes,
+  type ActivityPage,
+  type ActivityQuery,
   VerifyCredentialsResponseSchema,
   type ChangePasswordRequest,
   type CreateUserRequest,
@@ -15,6 +18,8 @@ export interface IdentityClient {
   verifyCredentials(context: CallContext, request: VerifyCredentialsRequest): Promise<VerifyCredentialsResponse>
   getUser(context: CallContext, userId: string): Promise<User | undefined>
   changePassword(context: CallContext, userId: string, request: ChangePasswordRequest): Promise<void>
+  /** Undefined: identity refused the cursor (not one it issued). */
+  activity(context: CallContext, userId: string, query: ActivityQuery): Promise<ActivityPage | undefined>
 }
 
 const POLICY_CODES = new Set<string>([ErrorCodes.WEAK_PASSWORD, ErrorCodes.PASSWORD_TOO_LONG, ErrorCodes.VALIDATION_FAILED])
@@ -77,6 +82,14 @@ export function createIdentityClient(downstream: Downstream): IdentityClient {
       if (badCredentials(answer)) throw new AppError(403, ErrorCodes.INVALID_CREDENTIALS, 'Current password is incorrect')
       if (answer.status === 429) throw tooManyAttempts(answer)
       throw clientError(answer) ?? unexpectedAnswer(context, downstream, answer)
+    },
+
+    async activity(context, userId, query) {
+      const search = new URLSearchParams(query as Record<string, string>).toString()
+      const answer = await downstream.call(context, { method: 'GET', path: `/v1/users/${encodeURIComponent(userId)}/activity${search === '' ? '' : `?${search}`}` })
+      if (answer.status === 200) return checkedBody(context, downstream, answer, ActivityPageSchema)
+      if (answer.status === 400) return undefined
+      throw unexpectedAnswer(context, downstream, answer)
     },
   }
 }

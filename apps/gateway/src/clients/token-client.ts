@@ -8,6 +8,7 @@ import {
   type Jwks,
   type RefreshFailureReason,
   type RefreshRequest,
+  type RevokedBy,
   type SessionSummary,
   type TokenPair,
 } from '@gatehouse/schemas'
@@ -25,7 +26,7 @@ export interface TokenClient {
   listSessions(context: CallContext, userId: string): Promise<SessionSummary[]>
   /** False when it is not an active session of that user. */
   revokeSession(context: CallContext, userId: string, sessionId: string): Promise<boolean>
-  revokeAll(context: CallContext, userId: string, exceptSessionId?: string): Promise<void>
+  revokeAll(context: CallContext, userId: string, exceptSessionId?: string, revokedBy?: RevokedBy): Promise<void>
   introspect(context: CallContext, token: string): Promise<IntrospectionResponse>
   jwks(context: CallContext): Promise<JwksAnswer>
 }
@@ -84,8 +85,8 @@ export function createTokenClient(downstream: Downstream): TokenClient {
       throw unexpectedAnswer(context, downstream, answer)
     },
 
-    async revokeAll(context, userId, exceptSessionId) {
-      const json = exceptSessionId === undefined ? {} : { exceptSessionId }
+    async revokeAll(context, userId, exceptSessionId, revokedBy) {
+      const json = { ...(exceptSessionId === undefined ? {} : { exceptSessionId }), ...(revokedBy === undefined ? {} : { revokedBy }) }
       const answer = await downstream.call(context, { method: 'POST', path: `${userPath(userId)}/sessions/revoke-all`, json })
       if (answer.status === 204 || answer.status === 200) return
       throw unexpectedAnswer(context, downstream, answer)

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto'
 import type { FastifyReply, FastifyRequest } from 'fastify'
 import rateLimit, { normalizeIP } from '@fastify/rate-limit'
 import type { Redis } from 'ioredis'
-import { AppError, type App } from '@gatehouse/platform'
+import { AppError, type App, type Metrics } from '@gatehouse/platform'
 import { ErrorCodes, normalizeEmail } from '@gatehouse/schemas'
 import type { GatewayConfig } from '../config.ts'
 import { DEVICE_ID } from './device-cookie.ts'
@@ -47,7 +47,12 @@ const emailAndIpKey = (email: string, ip: string): string =>
  * devices) bounds guessing spread over many addresses. Register stays per email: an existing
  * account cannot be registered again anyway, so nobody is locked out of anything.
  */
-export async function registerRateLimits(app: App, config: GatewayConfig, redis: Redis | undefined): Promise<AuthLimits> {
+/** The limits by name, as `gatehouse_rate_limit_refusals_total{limit}` labels them. */
+const LIMITS = ['global', 'login-ip', 'login-email-ip', 'register-ip', 'register-email'] as const
+type LimitName = (typeof LIMITS)[number]
+
+export async function registerRateLimits(app: App, config: GatewayConfig, redis: Redis | undefined, metrics: Metrics): Promise<AuthLimits> {
+  const refusals = metrics.counters('gatehouse_rate_limit_refusals_total', 'Requests refused by a gateway rate limit, by limit', 'limit', LIMITS)
   await app.register(rateLimit, {
     global: false,
     max: config.RATE_LIMIT_GLOBAL_PER_MINUTE,
@@ -58,14 +63,17 @@ export async function registerRateLimits(app: App, config: GatewayConfig, redis:
     // still stops password guessing.
     skipOnError: true,
     allowList: (request) => request.url.startsWith('/health/'),
-    errorResponseBuilder: (_request, context) => tooMany(Math.max(1, Math.ceil(context.ttl / 1000))),
+    errorResponseBuilder: (_request, context) => {
+      refusals.global.inc()
+      return tooMany(Math.max(1, Math.ceil(context.ttl / 1000)))
+    },
   })
   // An application-wide hook rather than the plugin's per-route one: it runs before every route's
   // own hooks, so a flood of bad bearer tokens is limited before each costs an introspection.
   app.addHook('onRequest', app.rateLimit())
 
   const windowMs = config.RATE_LIMIT_AUTH_WINDOW_SECONDS * 1000
-  const limiter = (name: string, max: number, key: (request: FastifyRequest) => string): Hook => {
+  const limiter = (name: LimitName, max: number, key: (request: FastifyRequest) => string): Hook => {
     const check = app.createRateLimit({ max, timeWindow: windowMs, keyGenerator: (request) => `${name}:${key(request)}` })
     return async (request, reply) => {
       const result = await check(request)
@@ -77,7 +85,10 @@ export async function registerRateLimits(app: App, config: GatewayConfig, redis:
         reply.header('x-ratelimit-remaining', result.remaining)
         reply.header('x-ratelimit-reset', result.ttlInSeconds)
       }
-      if (result.isExceeded) throw tooMany(Math.max(1, result.ttlInSeconds ?? 1))
+      if (result.isExceeded) {
+        refusals[name].inc()
+        throw tooMany(Math.max(1, result.ttlInSeconds ?? 1))
+      }
     }
   }
   const byIp = (request: FastifyRequest): string => normalizeIP(request.ip)

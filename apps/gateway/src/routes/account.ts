@@ -1,5 +1,6 @@
 import type { FastifyRequest } from 'fastify'
 import type { App } from '@gatehouse/platform'
+import { ActivityPageSchema, ActivityQuerySchema } from '@gatehouse/schemas'
 import { principalOf } from '../plugins/bearer-auth.ts'
 import type { RefreshCookie } from '../plugins/refresh-cookie.ts'
 import type { DeviceCookie } from '../plugins/device-cookie.ts'
@@ -63,6 +64,16 @@ export function registerAccountRoutes(app: App, deps: AccountRouteDeps): void {
     cookie.clear(reply)
     return reply.code(204).send()
   })
+
+  app.get('/auth/activity', {
+    ...protectedRoute,
+    schema: {
+      ...common,
+      summary: "The user's security activity (sign-ins, password changes, revocations, reuse), newest first; `next` is the cursor of the following page",
+      querystring: ActivityQuerySchema,
+      response: { 200: ActivityPageSchema, ...errorResponses(...COMMON_ERRORS, 401) },
+    },
+  }, async (request) => auth.activity(request, principalOf(request), request.query))
 
   app.post('/auth/password', {
     ...protectedRoute,

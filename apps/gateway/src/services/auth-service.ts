@@ -1,5 +1,5 @@
 import { AppError } from '@gatehouse/platform'
-import { ErrorCodes, type TokenPair, type User } from '@gatehouse/schemas'
+import { ErrorCodes, type ActivityPage, type ActivityQuery, type TokenPair, type User } from '@gatehouse/schemas'
 import type { CallContext } from '../clients/downstream.ts'
 import type { IdentityClient } from '../clients/identity-client.ts'
 import type { TokenClient } from '../clients/token-client.ts'
@@ -23,6 +23,7 @@ export interface AuthService {
   revokeSession(context: CallContext, principal: Principal, sessionId: string): Promise<void>
   /** `deviceId`: the device cookie, so strangers' failed logins cannot block the owner here either. */
   changePassword(context: CallContext, principal: Principal, body: ChangePasswordBody & { deviceId?: string }): Promise<void>
+  activity(context: CallContext, principal: Principal, query: ActivityQuery): Promise<ActivityPage>
 }
 
 /** Revoke-all attempts after a password change, and the pause before each retry. */
@@ -48,7 +49,7 @@ function hints(device: DeviceHints): DeviceHints {
 async function endOtherSessions(token: TokenClient, context: CallContext, principal: Principal): Promise<void> {
   for (let attempt = 0; ; attempt += 1) {
     try {
-      await token.revokeAll(context, principal.userId, principal.sessionId)
+      await token.revokeAll(context, principal.userId, principal.sessionId, 'password_change')
       return
     } catch (error) {
       const delay = REVOKE_RETRY_DELAYS_MS[attempt]
@@ -115,6 +116,12 @@ export function createAuthService(deps: { identity: IdentityClient; token: Token
       await identity.changePassword(context, principal.userId, body)
       // A changed password ends every other sign-in (a thief's included); the caller stays in.
       await endOtherSessions(token, context, principal)
+    },
+
+    async activity(context, principal, query) {
+      const page = await identity.activity(context, principal.userId, query)
+      if (page === undefined) throw new AppError(400, ErrorCodes.VALIDATION_FAILED, 'Unknown cursor; start from the first page', { details: { field: 'cursor' } })
+      return page
     },
   }
 }

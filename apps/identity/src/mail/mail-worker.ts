@@ -1,6 +1,7 @@
 import { describeSendError, messageIdFor, renderTemplate, type MailTransport } from '@gatehouse/mail'
 import type { FastifyBaseLogger } from 'fastify'
 import { OUTBOX_SHARDS, type OutboxItem, type OutboxPayload, type OutboxRepository, type TransactItem } from './outbox-repository.ts'
+import type { BoundCounters } from '@gatehouse/platform'
 
 type Intent = Exclude<OutboxPayload, { kind: 'mail' }>
 type Mail = Extract<OutboxPayload, { kind: 'mail' }>
@@ -29,7 +30,12 @@ export interface MailWorkerOptions {
   now: () => number
   /** In [0, 1): jitter for the back-off (tests pin it). */
   random?: () => number
+  /** `gatehouse_mail_deliveries_total{outcome}`: failures climbing is an SMTP or SES outage. */
+  outcomes?: BoundCounters<MailOutcome>
 }
+
+export const MAIL_OUTCOMES = ['sent', 'retried', 'parked', 'dropped'] as const
+export type MailOutcome = (typeof MAIL_OUTCOMES)[number]
 
 export interface MailWorker {
   /** One pass over every shard: delivers what is due now. Returns how many items it handled. */
@@ -77,6 +83,7 @@ export function createMailWorker(options: MailWorkerOptions): MailWorker {
         const resolved = await resolver(item)
         if (resolved.action === 'drop') {
           await options.outbox.markDropped(mailId)
+          options.outcomes?.dropped.inc()
           return
         }
         await options.outbox.transact([...resolved.writes, options.outbox.resolveItem(item, resolved.mail)])
@@ -87,15 +94,18 @@ export function createMailWorker(options: MailWorkerOptions): MailWorker {
       const reason = describeSendError(error)
       if (item.attempts >= options.maxAttempts) {
         await options.outbox.park(mailId, reason)
+        options.outcomes?.parked.inc()
         // The id and template identify the mail for an operator; no address, data or token.
         options.log.error({ mailId, template: item.kind === 'mail' ? item.template : item.kind, attempts: item.attempts, reason }, 'mail parked after repeated failures')
       } else {
         await options.outbox.reschedule(mailId, options.now() + backoffMs(item.attempts), reason)
+        options.outcomes?.retried.inc()
         options.log.warn({ mailId, attempts: item.attempts, reason }, 'mail delivery failed, will retry')
       }
       return
     }
     await options.outbox.markSent(mailId)
+    options.outcomes?.sent.inc()
   }
 
   async function pass(): Promise<number> {

@@ -3,9 +3,10 @@ import type { UsersRepository } from '@gatehouse/dynamo'
 import { createMailTransport, type MailTransport } from '@gatehouse/mail'
 import type { FastifyBaseLogger } from 'fastify'
 import type { IdentityConfig } from '../config.ts'
-import { createMailWorker, type IntentResolver, type MailWorker } from './mail-worker.ts'
+import { createMailWorker, MAIL_OUTCOMES, type IntentResolver, type MailWorker } from './mail-worker.ts'
 import { createNoticeService, type NoticeService } from './notices.ts'
 import { createOutboxRepository, type OutboxRepository } from './outbox-repository.ts'
+import type { Metrics } from '@gatehouse/platform'
 
 export interface MailSetup {
   outbox: OutboxRepository
@@ -28,6 +29,7 @@ export interface MailSetupOptions {
   /** Tests pin the jitter. */
   random?: () => number
   transport?: MailTransport
+  metrics?: Metrics
 }
 
 /** The outbox, the notice API and (when this process delivers) the worker with its transport. */
@@ -53,6 +55,9 @@ export function setUpMail(options: MailSetupOptions): MailSetup {
       batchSize: 25,
       now: options.now,
       ...(options.random === undefined ? {} : { random: options.random }),
+      ...(options.metrics?.enabled === true
+        ? { outcomes: options.metrics.counters('gatehouse_mail_deliveries_total', 'Outbox mail handled by the worker, by outcome', 'outcome', MAIL_OUTCOMES) }
+        : {}),
     })
   }
   const notices = createNoticeService({ outbox, users: options.users, worker })

@@ -1,4 +1,4 @@
-import type { App } from '@gatehouse/platform'
+import { clientOriginOf, type App } from '@gatehouse/platform'
 import { VerifyCredentialsRequestSchema, VerifyCredentialsResponseSchema } from '@gatehouse/schemas'
 import { callerGone } from '../services/busy-hasher.ts'
 import type { UserService } from '../services/user-service.ts'
@@ -11,6 +11,7 @@ export function registerCredentialRoutes(app: App, service: UserService): void {
       body: VerifyCredentialsRequestSchema,
       response: { 200: VerifyCredentialsResponseSchema, 429: ErrorRef, 503: ErrorRef, ...commonErrors },
     },
-  }, async (request, reply) =>
-    service.verifyCredentials(request.body.email, request.body.password, request.body.deviceId, request.body.newDevice === true, callerGone(reply.raw)))
+  }, async (request, reply) => service.verifyCredentials(
+    request.body.email, request.body.password, { ...clientOriginOf(request), log: request.log }, request.body.deviceId, request.body.newDevice === true, callerGone(reply.raw),
+  ))
 }

@@ -1,5 +1,5 @@
 import { Type } from '@sinclair/typebox'
-import type { App } from '@gatehouse/platform'
+import { clientOriginOf, type App } from '@gatehouse/platform'
 import { ChangePasswordRequestSchema, CreateUserRequestSchema, UserIdParamsSchema, UserSchema } from '@gatehouse/schemas'
 import { callerGone } from '../services/busy-hasher.ts'
 import type { UserService } from '../services/user-service.ts'
@@ -33,7 +33,7 @@ export function registerUserRoutes(app: App, service: UserService): void {
       response: { 204: Type.Null(), 429: ErrorRef, 503: ErrorRef, ...commonErrors },
     },
   }, async (request, reply) => {
-    await service.changePassword(request.params.userId, request.body.currentPassword, request.body.newPassword, request.body.deviceId, callerGone(reply.raw))
+    await service.changePassword(request.params.userId, request.body.currentPassword, request.body.newPassword, { ...clientOriginOf(request), log: request.log }, request.body.deviceId, callerGone(reply.raw))
     return reply.code(204).send(null)
   })
 }

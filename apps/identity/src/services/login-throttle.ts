@@ -23,10 +23,12 @@ export interface LoginAttempt {
    * passes its own time so the device that made it stays trusted.
    */
   succeeded(trustedAt?: number): Promise<void>
-  /** The password was wrong: one more failure, and the lock when it reaches the limit. */
-  failed(): Promise<void>
+  /** The password was wrong: one more failure; true when this failure set the lock (a security event). */
+  failed(): Promise<boolean>
   /** No answer came (bcrypt refused the work, a read failed): the place is given back, nothing counted. */
   abandoned(): Promise<void>
+  /** The device was already trusted for this account (it had signed in there before). */
+  readonly trustedDevice: boolean
 }
 
 /** `login#<normalised email>`: unknown emails are counted too, so the throttle cannot reveal which accounts exist. */
@@ -140,6 +142,7 @@ export function createLoginThrottle(options: LoginThrottleOptions) {
   }
 
   function attempt(email: string, key: string, deviceHash: string | undefined, begunAt: number): LoginAttempt {
+    let locked = false
     const release = (failed: boolean) => update(key, (record, at) => {
       const state = live(record, at)
       // A counter deleted meanwhile (a success, a credential change) starts a new streak.
@@ -147,16 +150,21 @@ export function createLoginThrottle(options: LoginThrottleOptions) {
       const failures = failed ? state.failures + 1 : 0
       const lockSeconds = windowSeconds(failures)
       const lockedUntil = !failed ? 0 : lockSeconds > 0 ? Math.max(state.lockedUntil, at + lockSeconds * 1000) : state.lockedUntil
+      locked = failed && lockSeconds > 0
       return settled(base, failures, lockedUntil, at, Math.max(0, state.inFlight - 1))
     })
     return {
+      trustedDevice: key.startsWith('login-device#'),
       succeeded: async (trustedAt = begunAt) => {
         await release(false)
         // Dated from when the attempt began: a login whose password was checked before a
         // credential change is older than it, so the trust it writes now does not count.
         if (deviceHash !== undefined) await attempts.trust(trustedDeviceKey(email, deviceHash), trustedAt, Math.ceil(now() / 1000) + deviceTrustSeconds)
       },
-      failed: () => release(true),
+      failed: async () => {
+        await release(true)
+        return locked
+      },
       abandoned: () => update(key, (record, at) => {
         if (record === undefined) return null
         const state = live(record, at)

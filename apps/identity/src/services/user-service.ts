@@ -2,7 +2,8 @@ import { randomUUID } from 'node:crypto'
 import type { PasswordHasher } from '@gatehouse/crypto'
 import { AppError } from '@gatehouse/platform'
 import { ErrorCodes, emailProblem, normalizeEmail, type User, type VerifyCredentialsResponse } from '@gatehouse/schemas'
-import type { UsersRepository, UserRecord } from '@gatehouse/dynamo'
+import type { RequestOrigin, SecurityEventsRepository, UsersRepository, UserRecord } from '@gatehouse/dynamo'
+import type { IdentityMetrics } from './identity-metrics.ts'
 import type { LoginAttempt, LoginThrottle } from './login-throttle.ts'
 import type { PasswordPolicy } from './password-policy.ts'
 import { createCredentialChecker } from './credential-checker.ts'
@@ -12,6 +13,8 @@ export interface UserServiceDeps {
   hasher: PasswordHasher
   policy: PasswordPolicy
   throttle: LoginThrottle
+  events: SecurityEventsRepository
+  metrics: IdentityMetrics
   defaultScope: string
   now: () => number
   newId?: () => string
@@ -45,7 +48,7 @@ async function settleOnError<T>(attempt: LoginAttempt, check: Promise<T>): Promi
 }
 
 export function createUserService(deps: UserServiceDeps) {
-  const { users, hasher, policy, throttle } = deps
+  const { users, hasher, policy, throttle, events } = deps
   const newId = deps.newId ?? randomUUID
   const iso = (): string => new Date(deps.now()).toISOString()
   const credentials = createCredentialChecker({ users, hasher, iso })
@@ -69,16 +72,34 @@ export function createUserService(deps: UserServiceDeps) {
    * `deviceId`: the caller's device cookie, which lets a device the owner used before skip
    * strangers' lockouts; `newDevice`: the caller minted it just now, so it is not trusted yet.
    */
-  async function verifyCredentials(rawEmail: string, password: string, deviceId?: string, newDevice = false, signal?: AbortSignal): Promise<VerifyCredentialsResponse> {
+  async function verifyCredentials(rawEmail: string, password: string, origin: RequestOrigin, deviceId?: string, newDevice = false, signal?: AbortSignal): Promise<VerifyCredentialsResponse> {
     const email = canonicalEmail(rawEmail)
-    const attempt = await throttle.begin(email, deviceId, newDevice)
+    const { signIns } = deps.metrics
+    const attempt = await throttle.begin(email, deviceId, newDevice).catch((error: unknown) => {
+      signIns.throttled.inc()
+      throw error
+    })
     const user = await settleOnError(attempt, credentials.check(email, password, signal))
     if (user === undefined) {
-      await attempt.failed()
+      signIns.wrong_credentials.inc()
+      await recordThrottle(email, await attempt.failed(), origin)
       throw invalidCredentials()
     }
     await attempt.succeeded()
+    signIns.success.inc()
+    // A device is new to the account unless its cookie was already trusted there.
+    await events.record({ type: 'sign_in', userId: user.userId, method: 'password', newDevice: !attempt.trustedDevice, ...origin }, origin.log)
     return { userId: user.userId, scope: user.scope }
+  }
+
+  /**
+   * The failure that locked the account is recorded for its owner (only for an account that
+   * exists: unknown emails are throttled too, and have nobody to tell).
+   */
+  async function recordThrottle(email: string, locked: boolean, origin: RequestOrigin, userId?: string): Promise<void> {
+    if (!locked) return
+    const owner = userId ?? (await users.emailOwner(email))
+    if (owner !== undefined) await events.record({ type: 'sign_in_throttled', userId: owner, ...origin }, origin.log)
   }
 
   async function getUser(userId: string): Promise<User> {
@@ -93,7 +114,7 @@ export function createUserService(deps: UserServiceDeps) {
    * already verifies) succeeds without changing anything: the gateway's client retries it when the
    * sessions could not be ended the first time, and must not hear "current password is incorrect".
    */
-  async function changePassword(userId: string, currentPassword: string, newPassword: string, deviceId?: string, signal?: AbortSignal): Promise<void> {
+  async function changePassword(userId: string, currentPassword: string, newPassword: string, origin: RequestOrigin, deviceId?: string, signal?: AbortSignal): Promise<void> {
     policy(newPassword)
     const user = await users.getById(userId)
     if (user === undefined) {
@@ -104,7 +125,7 @@ export function createUserService(deps: UserServiceDeps) {
     const attempt = await throttle.begin(user.email, deviceId)
     if (!(await settleOnError(attempt, hasher.verify(currentPassword, user.passwordHash, signal)))) {
       if (!(await settleOnError(attempt, hasher.verify(newPassword, user.passwordHash, signal)))) {
-        await attempt.failed()
+        await recordThrottle(user.email, await attempt.failed(), origin, userId)
         throw invalidCredentials()
       }
       // The first try may have failed between the hash and the trust marker: write it again.
@@ -118,6 +139,7 @@ export function createUserService(deps: UserServiceDeps) {
       throw invalidCredentials()
     }
     await attempt.succeeded(await throttle.credentialsChanged(user.email))
+    await events.record({ type: 'password_changed', userId, ...origin }, origin.log)
   }
 
   return { createUser, verifyCredentials, getUser, changePassword }

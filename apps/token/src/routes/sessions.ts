@@ -1,4 +1,4 @@
-import type { App } from '@gatehouse/platform'
+import { clientOriginOf, type App } from '@gatehouse/platform'
 import { EmptyObjectSchema, IssueTokensRequestSchema, RefreshRequestSchema, RevokeRequestSchema, TokenPairSchema } from '@gatehouse/schemas'
 import type { ClientAuth } from '../plugins/client-auth.ts'
 import type { RefreshService } from '../services/refresh-service.ts'
@@ -29,14 +29,14 @@ export function registerSessionRoutes(app: App, deps: SessionRoutesDeps): void {
     schema: { body: RefreshRequestSchema, response: { 200: TokenPairSchema, ...errorResponses(400, 401, 403, 503) } },
   }, async (request, reply) => {
     reply.header('cache-control', 'no-store')
-    return deps.refreshService.refresh(request.body, request.log)
+    return deps.refreshService.refresh(request.body, { ...clientOriginOf(request), log: request.log })
   })
 
   app.post('/v1/revoke', {
     onRequest,
     schema: { body: RevokeRequestSchema, response: { 200: EmptyObjectSchema, ...errorResponses(400, 401, 403) } },
   }, async (request) => {
-    await deps.sessionService.revoke(request.body.token)
+    await deps.sessionService.revoke(request.body.token, { ...clientOriginOf(request), log: request.log })
     return {}
   })
 }

@@ -1,5 +1,5 @@
 import { Type } from '@sinclair/typebox'
-import type { App } from '@gatehouse/platform'
+import { clientOriginOf, type App } from '@gatehouse/platform'
 import { RevokeAllRequestSchema, SessionListSchema, UserIdParamsSchema, UserSessionParamsSchema } from '@gatehouse/schemas'
 import type { ClientAuth } from '../plugins/client-auth.ts'
 import type { SessionService } from '../services/session-service.ts'
@@ -20,7 +20,7 @@ export function registerUserSessionRoutes(app: App, deps: { auth: ClientAuth; se
     onRequest,
     schema: { params: UserSessionParamsSchema, response: { 204: NoContent, ...errorResponses(400, 401, 403, 404) } },
   }, async (request, reply) => {
-    await deps.sessionService.revokeOne(request.params.userId, request.params.sessionId)
+    await deps.sessionService.revokeOne(request.params.userId, request.params.sessionId, { ...clientOriginOf(request), log: request.log })
     return reply.code(204).send(null)
   })
 
@@ -28,7 +28,7 @@ export function registerUserSessionRoutes(app: App, deps: { auth: ClientAuth; se
     onRequest,
     schema: { params: UserIdParamsSchema, body: RevokeAllRequestSchema, response: { 204: NoContent, ...errorResponses(400, 401, 403) } },
   }, async (request, reply) => {
-    await deps.sessionService.revokeAll(request.params.userId, request.body.exceptSessionId)
+    await deps.sessionService.revokeAll(request.params.userId, request.body.exceptSessionId, { ...clientOriginOf(request), log: request.log }, request.body.revokedBy)
     return reply.code(204).send(null)
   })
 }

@@ -2,7 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises'
 import { generateOpaqueToken, hashToken, openWithToken, sealWithToken } from '@gatehouse/crypto'
 import { AppError } from '@gatehouse/platform'
 import { ErrorCodes, type RefreshFailureReason, type RefreshRequest, type TokenPair } from '@gatehouse/schemas'
-import type { FastifyBaseLogger } from 'fastify'
+import type { RequestOrigin } from '@gatehouse/dynamo'
 import { isSessionActive } from '../repositories/sessions-repository.ts'
 import type { RefreshTokenRecord } from '../repositories/refresh-tokens-repository.ts'
 import { instant, type Instant } from './clock.ts'
@@ -46,7 +46,7 @@ export function createRefreshService(deps: RefreshServiceDeps) {
     return new RefreshTokenError(session === undefined || (session.revokedAt === undefined && session.expiresAt <= now.sec) ? 'expired' : 'revoked')
   }
 
-  async function replay(token: RefreshTokenRecord, presented: string, log: FastifyBaseLogger): Promise<TokenPair> {
+  async function replay(token: RefreshTokenRecord, presented: string, origin: RequestOrigin): Promise<TokenPair> {
     const now = instant(deps.clock)
     const session = await deps.sessions.getForUser(token.sessionId, token.userId)
     if (!isSessionActive(session, now.sec)) throw await sessionFailure(token, now)
@@ -54,7 +54,8 @@ export function createRefreshService(deps: RefreshServiceDeps) {
     if (now.ms - consumedMs > deps.graceSec * 1000) {
       await deps.sessions.revoke(token.sessionId, now.iso)
       deps.sessionCache.invalidate(token.sessionId)
-      log.warn({ event: 'refresh_token_reuse', sessionId: token.sessionId, userId: token.userId }, 'rotated refresh token presented again after the grace window; session revoked')
+      // Its log line (`event: refresh_reuse_detected`) is a warning: a stolen token, most likely.
+      await deps.events.record({ type: 'refresh_reuse_detected', userId: token.userId, sessionId: token.sessionId, ...origin }, origin.log)
       throw new RefreshTokenError('reused')
     }
     // Each used token opens the next one down the chain, up to the live (unused) end of it.
@@ -77,43 +78,58 @@ export function createRefreshService(deps: RefreshServiceDeps) {
     throw new AppError(503, ErrorCodes.SERVICE_UNAVAILABLE, 'Refresh is contended; retry shortly', { headers: { 'retry-after': '1' } })
   }
 
-  return {
-    async refresh(request: RefreshRequest, log: FastifyBaseLogger): Promise<TokenPair> {
-      const presentedHash = hashToken(request.refreshToken)
-      for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
-        const token = await deps.refreshTokens.get(presentedHash)
-        if (token === undefined) throw new RefreshTokenError('unknown')
-        if (token.revokedAt !== undefined) throw new RefreshTokenError('revoked')
-        if (token.consumedAt !== undefined) return replay(token, request.refreshToken, log)
-        const now = instant(deps.clock)
-        if (token.expiresAt <= now.sec) throw new RefreshTokenError('expired')
+  const { refreshes } = deps.metrics
+  const OUTCOME_OF = { reused: refreshes.reuse_detected, expired: refreshes.expired, revoked: refreshes.revoked, unknown: refreshes.unknown } as const
 
-        const successorToken = generateOpaqueToken()
-        const successor: RefreshTokenRecord = {
-          tokenHash: hashToken(successorToken),
-          sessionId: token.sessionId,
-          userId: token.userId,
-          scope: token.scope,
-          issuedAt: now.iso,
-          authTime: token.authTime ?? token.issuedAt,
-          expiresAt: Math.min(now.sec + deps.refreshTtlSec, token.sessionExpiresAt),
-          sessionExpiresAt: token.sessionExpiresAt,
-        }
-        const outcome = await deps.transactions.rotate({
-          old: token,
-          successor,
-          successorSealed: sealWithToken(request.refreshToken, successorToken, SUCCESSOR_CONTEXT),
-          nowIso: now.iso,
-          nowSec: now.sec,
-          userAgent: request.userAgent,
-          ip: request.ip,
-        })
-        if (outcome.ok) return tokenPair(deps.accessTokens, successor, successorToken, now.sec)
-        if (outcome.failed === 'session') throw await sessionFailure(token, now)
-        // Another request rotated (or is rotating) this token: read it again and follow it.
-        await sleep(Math.floor(Math.random() * 10 * attempt) + 5)
+  return {
+    /** Every presentation is counted by its outcome (`gatehouse_refreshes_total`). */
+    async refresh(request: RefreshRequest, origin: RequestOrigin): Promise<TokenPair> {
+      try {
+        const { pair, replayed } = await rotateOrReplay(request, origin)
+        ;(replayed ? refreshes.grace_replay : refreshes.rotated).inc()
+        return pair
+      } catch (error) {
+        if (error instanceof RefreshTokenError) OUTCOME_OF[error.reason].inc()
+        throw error
       }
-      throw new AppError(503, ErrorCodes.SERVICE_UNAVAILABLE, 'Refresh is contended; retry shortly', { headers: { 'retry-after': '1' } })
     },
+  }
+
+  async function rotateOrReplay(request: RefreshRequest, origin: RequestOrigin): Promise<{ pair: TokenPair; replayed: boolean }> {
+    const presentedHash = hashToken(request.refreshToken)
+    for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
+      const token = await deps.refreshTokens.get(presentedHash)
+      if (token === undefined) throw new RefreshTokenError('unknown')
+      if (token.revokedAt !== undefined) throw new RefreshTokenError('revoked')
+      if (token.consumedAt !== undefined) return { pair: await replay(token, request.refreshToken, origin), replayed: true }
+      const now = instant(deps.clock)
+      if (token.expiresAt <= now.sec) throw new RefreshTokenError('expired')
+
+      const successorToken = generateOpaqueToken()
+      const successor: RefreshTokenRecord = {
+        tokenHash: hashToken(successorToken),
+        sessionId: token.sessionId,
+        userId: token.userId,
+        scope: token.scope,
+        issuedAt: now.iso,
+        authTime: token.authTime ?? token.issuedAt,
+        expiresAt: Math.min(now.sec + deps.refreshTtlSec, token.sessionExpiresAt),
+        sessionExpiresAt: token.sessionExpiresAt,
+      }
+      const outcome = await deps.transactions.rotate({
+        old: token,
+        successor,
+        successorSealed: sealWithToken(request.refreshToken, successorToken, SUCCESSOR_CONTEXT),
+        nowIso: now.iso,
+        nowSec: now.sec,
+        userAgent: request.userAgent,
+        ip: request.ip,
+      })
+      if (outcome.ok) return { pair: tokenPair(deps.accessTokens, successor, successorToken, now.sec), replayed: false }
+      if (outcome.failed === 'session') throw await sessionFailure(token, now)
+      // Another request rotated (or is rotating) this token: read it again and follow it.
+      await sleep(Math.floor(Math.random() * 10 * attempt) + 5)
+    }
+    throw new AppError(503, ErrorCodes.SERVICE_UNAVAILABLE, 'Refresh is contended; retry shortly', { headers: { 'retry-after': '1' } })
   }
 }

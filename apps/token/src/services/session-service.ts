@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto'
 import { generateOpaqueToken, hashToken } from '@gatehouse/crypto'
 import { AppError } from '@gatehouse/platform'
-import { ErrorCodes, type IssueTokensRequest, type SessionSummary, type TokenPair } from '@gatehouse/schemas'
+import type { RequestOrigin } from '@gatehouse/dynamo'
+import { ErrorCodes, type IssueTokensRequest, type RevokedBy, type SessionSummary, type TokenPair } from '@gatehouse/schemas'
 import { applyMarker, authTimeOf, isSessionActive, type SessionRecord } from '../repositories/sessions-repository.ts'
 import type { RefreshTokenRecord } from '../repositories/refresh-tokens-repository.ts'
 import { instant } from './clock.ts'
@@ -26,6 +27,10 @@ export function createSessionService(deps: SessionServiceDeps) {
     deps.sessionCache.invalidate(sessionId)
     return ended
   }
+
+  /** `sessionId`: the session that was ended; where the request came from is the one ending it. */
+  const recordRevoked = (userId: string, sessionId: string, revokedBy: RevokedBy, origin: RequestOrigin): Promise<void> =>
+    deps.events.record({ type: 'session_revoked', userId, sessionId, revokedBy, ...origin }, origin.log)
 
   return {
     async issue(request: IssueTokensRequest): Promise<TokenPair> {
@@ -64,7 +69,7 @@ export function createSessionService(deps: SessionServiceDeps) {
      * learns nothing. A refresh token ends its session; so does one of our access tokens (a
      * JWT cannot be recalled, but its session can, and introspection then reads it inactive).
      */
-    async revoke(token: string): Promise<void> {
+    async revoke(token: string, origin: RequestOrigin): Promise<void> {
       const now = instant(deps.clock)
       const record = await deps.refreshTokens.get(hashToken(token))
       if (record !== undefined) {
@@ -75,10 +80,15 @@ export function createSessionService(deps: SessionServiceDeps) {
           if ((error as Error).name !== 'TransactionCanceledException') throw error
         }
         deps.sessionCache.invalidate(record.sessionId)
+        deps.metrics.revocations.session.inc()
+        await recordRevoked(record.userId, record.sessionId, 'user', origin)
         return
       }
       const claims = deps.accessTokens.verify(token, now.sec)
-      if (claims !== undefined) await endSession(claims.sid, now.iso, claims.sub)
+      if (claims !== undefined && (await endSession(claims.sid, now.iso, claims.sub))) {
+        deps.metrics.revocations.session.inc()
+        await recordRevoked(claims.sub, claims.sid, 'user', origin)
+      }
     },
 
     async list(userId: string): Promise<SessionSummary[]> {
@@ -93,11 +103,13 @@ export function createSessionService(deps: SessionServiceDeps) {
       }))
     },
 
-    async revokeOne(userId: string, sessionId: string): Promise<void> {
+    async revokeOne(userId: string, sessionId: string, origin: RequestOrigin): Promise<void> {
       const now = instant(deps.clock)
       const session = await deps.sessions.getForUser(sessionId, userId)
       if (!isSessionActive(session, now.sec)) throw notFound()
       if (!(await endSession(sessionId, now.iso, userId))) throw notFound()
+      deps.metrics.revocations.session.inc()
+      await recordRevoked(userId, sessionId, 'user', origin)
     },
 
     /**
@@ -105,7 +117,7 @@ export function createSessionService(deps: SessionServiceDeps) {
      * The user's marker is written first and is what guarantees it (rotation and introspection
      * check it); revoking each listed session as well keeps the items themselves truthful.
      */
-    async revokeAll(userId: string, exceptSessionId?: string): Promise<void> {
+    async revokeAll(userId: string, exceptSessionId: string | undefined, origin: RequestOrigin, revokedBy: RevokedBy = 'logout_all'): Promise<void> {
       const now = instant(deps.clock)
       await deps.sessions.markAllRevoked(userId, now.iso, now.sec + deps.sessionMaxLifetimeSec, exceptSessionId)
       const sessions = await deps.sessions.listByUser(userId)
@@ -114,6 +126,9 @@ export function createSessionService(deps: SessionServiceDeps) {
       for (let at = 0; at < targets.length; at += REVOKE_CONCURRENCY) {
         await Promise.all(targets.slice(at, at + REVOKE_CONCURRENCY).map((session) => endSession(session.sessionId, now.iso, userId)))
       }
+      deps.metrics.revocations.all_sessions.inc()
+      // One event for the lot: "signed out everywhere" (the caller's session, when kept, is the one making the request).
+      await deps.events.record({ type: 'session_revoked', userId, revokedBy, ...origin }, origin.log)
     },
   }
 }

@@ -1,0 +1,12 @@
+import type { Metrics } from '@gatehouse/platform'
+
+/** The sign-in outcomes an operator alarms on (a credential-stuffing wave is wrong_credentials and throttled climbing together). */
+export const SIGN_IN_OUTCOMES = ['success', 'wrong_credentials', 'throttled', 'mfa_required'] as const
+
+export function createIdentityMetrics(metrics: Metrics) {
+  return {
+    signIns: metrics.counters('gatehouse_sign_ins_total', 'Password sign-ins by outcome', 'outcome', SIGN_IN_OUTCOMES),
+  }
+}
+
+export type IdentityMetrics = ReturnType<typeof createIdentityMetrics>

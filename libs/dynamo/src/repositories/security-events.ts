@@ -1,0 +1,132 @@
+import { randomBytes } from 'node:crypto'
+import { PutCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb'
+import type { ActivityPage, RevokedBy, SecurityEvent, SecurityEventType } from '@gatehouse/schemas'
+import { coarseIp } from '../coarse-ip.ts'
+
+/** Where a request came from, as the gateway forwarded it (full address: coarsened on record). */
+export interface EventOrigin {
+  ip?: string | undefined
+  userAgent?: string | undefined
+}
+
+/** What a flow records; `at` and the coarse IP are filled in by the recorder. */
+export interface SecurityEventInput extends EventOrigin {
+  type: SecurityEventType
+  userId: string
+  sessionId?: string | undefined
+  method?: string | undefined
+  newDevice?: boolean | undefined
+  revokedBy?: RevokedBy | undefined
+}
+
+/** pino's shape (request.log or app.log), so the line carries the request id. */
+export interface EventLog {
+  info(object: object, message: string): void
+  warn(object: object, message: string): void
+}
+
+/** What a service hands its flows for recording: the forwarded origin and the request's logger. */
+export interface RequestOrigin extends EventOrigin {
+  log: EventLog
+}
+
+export interface SecurityEventsOptions {
+  /** How long an event is kept: the item's TTL (and the listing hides older ones meanwhile). */
+  ttlSeconds: number
+  /** Epoch milliseconds; tests move it. */
+  now?: () => number
+}
+
+export interface SecurityEventsRepository {
+  /**
+   * Writes one log line (`event: <type>`) and one item. Never throws: a DynamoDB failure is logged
+   * (the log line already holds the event) and the flow that recorded it goes on.
+   */
+  record(event: SecurityEventInput, log: EventLog): Promise<void>
+  /** The user's events, newest first; `cursor` is a previous page's `next`. Undefined: a bad cursor. */
+  list(userId: string, page: { limit: number; cursor?: string | undefined }): Promise<ActivityPage | undefined>
+}
+
+const USER_AGENT_MAX = 512
+/** Events that point at an attack are warnings in the log; the rest are information. */
+const WARNINGS = new Set<SecurityEventType>(['refresh_reuse_detected', 'sign_in_throttled'])
+/** `2030-01-01T00:00:00.000Z#<8 base64url>`: time-ordered, unique even within one millisecond. */
+const EVENT_KEY = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z#[A-Za-z0-9_-]{8}$/
+
+const encodeCursor = (eventKey: string): string => Buffer.from(eventKey, 'utf8').toString('base64url')
+function decodeCursor(cursor: string): string | undefined {
+  const eventKey = Buffer.from(cursor, 'base64url').toString('utf8')
+  return EVENT_KEY.test(eventKey) ? eventKey : undefined
+}
+
+/**
+ * Each user's security activity in one partition of SecurityEvents, sorted by time. Listing is one
+ * Query on the user's key, newest first and bounded (never a Scan); items expire by TTL, and ones
+ * past their expiry that TTL has not deleted yet are skipped here.
+ */
+export function createSecurityEventsRepository(doc: DynamoDBDocumentClient, tableName: string, options: SecurityEventsOptions): SecurityEventsRepository {
+  const now = options.now ?? Date.now
+  return {
+    async record(event, log) {
+      const at = new Date(now()).toISOString()
+      const ip = coarseIp(event.ip)
+      const userAgent = event.userAgent?.slice(0, USER_AGENT_MAX)
+      const details = {
+        ...(event.sessionId === undefined ? {} : { sessionId: event.sessionId }),
+        ...(event.method === undefined ? {} : { method: event.method }),
+        ...(event.newDevice === undefined ? {} : { newDevice: event.newDevice }),
+        ...(event.revokedBy === undefined ? {} : { revokedBy: event.revokedBy }),
+      }
+      const line = { event: event.type, userId: event.userId, ip, userAgent, ...details }
+      if (WARNINGS.has(event.type)) log.warn(line, 'security event')
+      else log.info(line, 'security event')
+      try {
+        await doc.send(new PutCommand({
+          TableName: tableName,
+          Item: {
+            userId: event.userId,
+            eventKey: `${at}#${randomBytes(6).toString('base64url')}`,
+            type: event.type,
+            at,
+            ...(ip === undefined ? {} : { ip }),
+            ...(userAgent === undefined ? {} : { userAgent }),
+            ...details,
+            expiresAt: Math.ceil(now() / 1000) + options.ttlSeconds,
+          },
+        }))
+      } catch (error) {
+        log.warn({ event: event.type, userId: event.userId, err: { name: (error as Error).name, message: (error as Error).message } }, 'security event not stored')
+      }
+    },
+
+    async list(userId, page) {
+      const after = page.cursor === undefined ? undefined : decodeCursor(page.cursor)
+      if (page.cursor !== undefined && after === undefined) return undefined
+      const { Items = [], LastEvaluatedKey } = await doc.send(new QueryCommand({
+        TableName: tableName,
+        KeyConditionExpression: 'userId = :userId',
+        ExpressionAttributeValues: { ':userId': userId },
+        ScanIndexForward: false,
+        Limit: page.limit,
+        ...(after === undefined ? {} : { ExclusiveStartKey: { userId, eventKey: after } }),
+      }))
+      const nowSec = now() / 1000
+      const events = Items.filter((item) => typeof item['expiresAt'] === 'number' && item['expiresAt'] > nowSec).map(toPublic)
+      const last = LastEvaluatedKey?.['eventKey']
+      return { events, ...(typeof last === 'string' ? { next: encodeCursor(last) } : {}) }
+    },
+  }
+}
+
+function toPublic(item: Record<string, unknown>): SecurityEvent {
+  return {
+    type: item['type'] as SecurityEventType,
+    at: item['at'] as string,
+    ip: typeof item['ip'] === 'string' ? item['ip'] : null,
+    userAgent: typeof item['userAgent'] === 'string' ? item['userAgent'] : null,
+    ...(typeof item['sessionId'] === 'string' ? { sessionId: item['sessionId'] } : {}),
+    ...(typeof item['method'] === 'string' ? { method: item['method'] } : {}),
+    ...(typeof item['newDevice'] === 'boolean' ? { newDevice: item['newDevice'] } : {}),
+    ...(typeof item['revokedBy'] === 'string' ? { revokedBy: item['revokedBy'] as RevokedBy } : {}),
+  }
+}
