@@ -15,6 +15,10 @@ import { createUserService } from './services/user-service.ts'
 import { registerCredentialRoutes } from './routes/credentials.ts'
 import { registerUserRoutes } from './routes/users.ts'
 import { setUpMail, type MailSetup } from './mail/setup.ts'
+import { createEmailVerification } from './lifecycle/email-verification.ts'
+import { createOneTimeTokensRepository } from './lifecycle/one-time-tokens-repository.ts'
+import { createPasswordReset } from './lifecycle/password-reset.ts'
+import { registerLifecycleRoutes } from './lifecycle/routes.ts'
 
 export interface BuildOptions {
   logger?: Logger
@@ -91,21 +95,29 @@ export async function buildIdentity(config: IdentityConfig, options: BuildOption
     dynamo.destroy()
   })
 
+  const tokens = createOneTimeTokensRepository(dynamo.doc, tables.OneTimeTokens, now)
+  const verification = createEmailVerification({ users, usersTable: tables.Users, tokens, notices: mail.notices, verifyTtlSeconds: config.EMAIL_VERIFICATION_TTL_SECONDS, now })
+  const policy = createPasswordPolicy(loadCommonPasswords())
+  const throttle = createLoginThrottle({
+    attempts: createLoginAttemptsRepository(dynamo.doc, tables.LoginAttempts),
+    now,
+    maxFailures: config.LOGIN_MAX_FAILURES,
+    lockBaseSeconds: config.LOGIN_LOCK_BASE_SECONDS,
+    lockMaxSeconds: config.LOGIN_LOCK_MAX_SECONDS,
+    ttlSeconds: config.LOGIN_ATTEMPTS_TTL_SECONDS,
+    deviceTrustSeconds: config.LOGIN_DEVICE_TRUST_SECONDS,
+  })
+  const reset = createPasswordReset({ users, usersTable: tables.Users, tokens, outbox: mail.outbox, notices: mail.notices, hasher, policy, throttle, resetTtlSeconds: config.PASSWORD_RESET_TTL_SECONDS, now })
+  mail.resolvers['password-reset-request'] = reset.resolveResetRequest
   const service = createUserService({
     users,
     hasher,
-    policy: createPasswordPolicy(loadCommonPasswords()),
-    throttle: createLoginThrottle({
-      attempts: createLoginAttemptsRepository(dynamo.doc, tables.LoginAttempts),
-      now,
-      maxFailures: config.LOGIN_MAX_FAILURES,
-      lockBaseSeconds: config.LOGIN_LOCK_BASE_SECONDS,
-      lockMaxSeconds: config.LOGIN_LOCK_MAX_SECONDS,
-      ttlSeconds: config.LOGIN_ATTEMPTS_TTL_SECONDS,
-      deviceTrustSeconds: config.LOGIN_DEVICE_TRUST_SECONDS,
-    }),
+    policy,
+    throttle,
     defaultScope: config.DEFAULT_SCOPE,
     now,
+    signUpWrites: verification.signUpWrites,
+    afterSignUp: mail.notices.wake,
   })
 
   registerHealthRoutes(app, {
@@ -120,6 +132,7 @@ export async function buildIdentity(config: IdentityConfig, options: BuildOption
     internal.addHook('onRequest', authenticate)
     registerUserRoutes(internal, service)
     registerCredentialRoutes(internal, service)
+    registerLifecycleRoutes(internal, { reset, verification })
   })
   return { app, mail }
 }

@@ -21,4 +21,5 @@ export {
   type UserRecord,
   type LoginRecord,
   type CreateResult,
+  type ExtraTransactItem,
 } from './repositories/users.ts'

@@ -5,6 +5,7 @@ import type { Redis } from 'ioredis'
 import { AppError, type App } from '@gatehouse/platform'
 import { ErrorCodes, normalizeEmail } from '@gatehouse/schemas'
 import type { GatewayConfig } from '../config.ts'
+import './bearer-auth.ts'
 
 type Hook = (request: FastifyRequest, reply: FastifyReply) => Promise<void>
 type PreParsingHook = <P>(request: FastifyRequest, reply: FastifyReply, payload: P) => Promise<P>
@@ -19,6 +20,10 @@ export interface AuthLimits {
   loginPerEmail: Hook
   registerPerIp: PreParsingHook
   registerPerEmail: Hook
+  /** Endpoints that send mail: per client IP (before parsing), per address in the body, per signed-in account. */
+  mailPerIp: PreParsingHook
+  mailPerEmail: Hook
+  mailPerAccount: Hook
 }
 
 function tooMany(seconds: number): AppError {
@@ -64,8 +69,8 @@ export async function registerRateLimits(app: App, config: GatewayConfig, redis:
   app.addHook('onRequest', app.rateLimit())
 
   const windowMs = config.RATE_LIMIT_AUTH_WINDOW_SECONDS * 1000
-  const limiter = (name: string, max: number, key: (request: FastifyRequest) => string): Hook => {
-    const check = app.createRateLimit({ max, timeWindow: windowMs, keyGenerator: (request) => `${name}:${key(request)}` })
+  const limiter = (name: string, max: number, key: (request: FastifyRequest) => string, timeWindow = windowMs): Hook => {
+    const check = app.createRateLimit({ max, timeWindow, keyGenerator: (request) => `${name}:${key(request)}` })
     return async (request, reply) => {
       const result = await check(request)
       if (result.isAllowed || result.max === undefined) return
@@ -80,6 +85,9 @@ export async function registerRateLimits(app: App, config: GatewayConfig, redis:
     }
   }
   const byIp = (request: FastifyRequest): string => normalizeIP(request.ip)
+  const mailWindowMs = config.RATE_LIMIT_MAIL_WINDOW_SECONDS * 1000
+  // Runs after the bearer guard, which set the principal.
+  const byAccount = (request: FastifyRequest): string => request.principal?.userId ?? normalizeIP(request.ip)
   const byEmail = (request: FastifyRequest): string => emailKey((request.body as { email: string }).email)
   const byEmailAndIp = (request: FastifyRequest): string => emailAndIpKey((request.body as { email: string }).email, request.ip)
   const beforeParsing = (hook: Hook): PreParsingHook => async (request, reply, payload) => {
@@ -91,5 +99,9 @@ export async function registerRateLimits(app: App, config: GatewayConfig, redis:
     loginPerEmail: limiter('login-email-ip', config.RATE_LIMIT_LOGIN_PER_EMAIL, byEmailAndIp),
     registerPerIp: beforeParsing(limiter('register-ip', config.RATE_LIMIT_REGISTER_PER_IP, byIp)),
     registerPerEmail: limiter('register-email', config.RATE_LIMIT_REGISTER_PER_EMAIL, byEmail),
+    // Few per hour: each one puts a mail in someone's inbox (and costs a send).
+    mailPerIp: beforeParsing(limiter('mail-ip', config.RATE_LIMIT_MAIL_PER_IP, byIp, mailWindowMs)),
+    mailPerEmail: limiter('mail-email', config.RATE_LIMIT_MAIL_PER_ADDRESS, byEmail, mailWindowMs),
+    mailPerAccount: limiter('mail-account', config.RATE_LIMIT_MAIL_PER_ADDRESS, byAccount, mailWindowMs),
   }
 }

@@ -17,7 +17,7 @@ export const ErrorRef = Type.Ref('ErrorResponse')
 export const PUBLIC_PASSWORD_MAX_LENGTH = 256
 
 const PresentedPasswordSchema = Type.String({ minLength: 1, maxLength: PUBLIC_PASSWORD_MAX_LENGTH, description: 'Password to check' })
-const NewPasswordSchema = Type.String({
+export const NewPasswordSchema = Type.String({
   minLength: 1,
   maxLength: PUBLIC_PASSWORD_MAX_LENGTH,
   description: `New password: at least 8 characters, at most ${PASSWORD_MAX_BYTES} bytes in UTF-8, not a commonly used password`,
@@ -53,7 +53,12 @@ export const BearerHeadersSchema = Type.Object({
   authorization: Type.String({ description: 'Bearer <access token>' }),
 })
 
-export const MeResponseSchema = Type.Object({ userId: UserIdSchema, email: Type.String(), createdAt: IsoDateSchema })
+export const MeResponseSchema = Type.Object({
+  userId: UserIdSchema,
+  email: Type.String(),
+  createdAt: IsoDateSchema,
+  emailVerified: Type.Boolean({ description: 'Whether the address was confirmed by following a mailed link' }),
+})
 
 export const PublicSessionSchema = Type.Object({
   id: SessionIdSchema,

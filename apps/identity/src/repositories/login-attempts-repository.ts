@@ -76,8 +76,23 @@ export function createLoginAttemptsRepository(doc: DynamoDBDocumentClient, table
      * expired items only eventually (often days later), so the expiry is checked here too.
      */
     async isTrusted(key: string, nowSeconds: number): Promise<boolean> {
+      return (await this.trustExpiry(key)) > nowSeconds
+    },
+
+    /** A trust item's expiry (epoch seconds), 0 when there is none. */
+    async trustExpiry(key: string): Promise<number> {
       const { Item } = await doc.send(new GetCommand({ TableName: tableName, Key: { key }, ConsistentRead: true }))
-      return Item !== undefined && Number(Item['expiresAt']) > nowSeconds
+      return Item === undefined ? 0 : Number(Item['expiresAt'])
+    },
+
+    /** Trust granted before `sinceSeconds` no longer counts (a password reset ends every trusted device). */
+    async setTrustEpoch(key: string, sinceSeconds: number, expiresAt: number): Promise<void> {
+      await doc.send(new PutCommand({ TableName: tableName, Item: { key, since: sinceSeconds, expiresAt } }))
+    },
+
+    async trustEpoch(key: string): Promise<number> {
+      const { Item } = await doc.send(new GetCommand({ TableName: tableName, Key: { key }, ConsistentRead: true }))
+      return typeof Item?.['since'] === 'number' ? Item['since'] : 0
     },
   }
 }

@@ -31,6 +31,8 @@ export const attemptKey = (email: string): string => `login#${email}`
 export const hashDeviceId = (deviceId: string): string => createHash('sha256').update(deviceId).digest('base64url')
 export const deviceAttemptKey = (email: string, deviceHash: string): string => `login-device#${deviceHash}#${email}`
 export const trustedDeviceKey = (email: string, deviceHash: string): string => `trusted-device#${deviceHash}#${email}`
+/** Since when (epoch seconds) the account's device trust counts; written by a password reset. */
+export const trustEpochKey = (email: string): string => `trust-epoch#${email}`
 
 /** Compare-and-set rounds lost to concurrent attempts on one account before we answer 429. */
 const CAS_TRIES = 5
@@ -69,7 +71,11 @@ export function createLoginThrottle(options: LoginThrottleOptions) {
   async function counterKey(email: string, deviceHash: string | undefined, newDevice: boolean): Promise<string> {
     // A device id minted for this very request cannot have been trusted: no read needed.
     if (deviceHash === undefined || newDevice) return attemptKey(email)
-    const trusted = await attempts.isTrusted(trustedDeviceKey(email, deviceHash), Math.floor(now() / 1000))
+    // Trust granted before the last credential reset does not count: a trust item carries only its
+    // expiry, so it was granted at expiry minus deviceTrustSeconds.
+    // Both reads at once: no added latency on the login path.
+    const [epoch, expiry] = await Promise.all([attempts.trustEpoch(trustEpochKey(email)), attempts.trustExpiry(trustedDeviceKey(email, deviceHash))])
+    const trusted = expiry > Math.floor(now() / 1000) && (epoch === 0 || expiry >= epoch + deviceTrustSeconds)
     return trusted ? deviceAttemptKey(email, deviceHash) : attemptKey(email)
   }
 
@@ -115,7 +121,21 @@ export function createLoginThrottle(options: LoginThrottleOptions) {
     throw tooManyAttempts(1)
   }
 
-  return { begin, windowSeconds }
+  /**
+   * After a password reset: the account's failure counter is cleared (the owner proved control
+   * of the mailbox) and every device trusted so far stops being trusted. Issue 11's credential-
+   * change mechanism replaces this once it lands.
+   */
+  async function endTrustAndClear(email: string): Promise<void> {
+    const nowSeconds = Math.ceil(now() / 1000)
+    await Promise.all([
+      attempts.reset(attemptKey(email)),
+      // +1: a trust written in the same second as the reset, before it, is ended too.
+      attempts.setTrustEpoch(trustEpochKey(email), nowSeconds + 1, nowSeconds + 1 + deviceTrustSeconds),
+    ])
+  }
+
+  return { begin, windowSeconds, endTrustAndClear }
 }
 
 export type LoginThrottle = ReturnType<typeof createLoginThrottle>
