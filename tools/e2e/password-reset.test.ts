@@ -66,3 +66,16 @@ t.test('sign-up → verification mail → verify; forgot → mail → reset → 
   await smtp.waitFor((mail) => mail.to.includes(email) && mail.subject === 'Your password was changed')
   t.notOk(smtp.mails.some((mail) => mail.to.includes(`nobody-${email}`)), 'no mail for the unknown address')
 })
+
+t.test('DELETE /auth/account: wrong password refused; then the account, its sessions and its guard are gone', async (t) => {
+  const browser = new Browser(stack.urls.gateway)
+  const address = `delete-${randomBytes(3).toString('hex')}@example.com`
+  t.equal((await browser.call('POST', '/auth/register', { json: { email: address, password } })).status, 201)
+  const access = (await browser.call('POST', '/auth/login', { json: { email: address, password } })).body['accessToken'] as string
+  t.equal((await browser.call('DELETE', '/auth/account', { bearer: access, json: { currentPassword: 'not my password' } })).status, 403)
+  t.equal((await browser.call('DELETE', '/auth/account', { bearer: access, json: { currentPassword: password } })).status, 204)
+  t.equal((await browser.call('GET', '/auth/me', { bearer: access })).status, 401, 'the session is dead')
+  t.equal((await browser.call('POST', '/auth/login', { json: { email: address, password } })).status, 401)
+  await smtp.waitFor((mail) => mail.to.includes(address) && mail.subject === 'Your account was deleted')
+  t.equal((await browser.call('POST', '/auth/register', { json: { email: address, password } })).status, 201, 'the address can sign up again')
+})

@@ -21,6 +21,7 @@ import { registerAccountRoutes } from './routes/account.ts'
 import { registerAuthRoutes } from './routes/auth.ts'
 import { registerJwksRoute } from './routes/jwks.ts'
 import { createLifecycleClient } from './clients/lifecycle-client.ts'
+import { registerAccountDeletionRoute } from './routes/account-deletion.ts'
 import { registerEmailRoutes } from './routes/email.ts'
 import { registerPasswordResetRoutes } from './routes/password-reset.ts'
 
@@ -82,6 +83,7 @@ export async function buildApp(config: GatewayConfig, options: BuildOptions = {}
   const lifecycle = createLifecycleClient(identityService)
   registerPasswordResetRoutes(app, { lifecycle, token, limits })
   registerEmailRoutes(app, { lifecycle, limits, bearer })
+  registerAccountDeletionRoute(app, { lifecycle, token, cookie: refreshCookie, deviceCookie, bearer })
   registerJwksRoute(app, createJwksCache(token, config.JWKS_CACHE_SECONDS), config.JWKS_CACHE_SECONDS)
 
   const ping = (service: Downstream) => async () => {

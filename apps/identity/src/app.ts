@@ -15,6 +15,7 @@ import { createUserService } from './services/user-service.ts'
 import { registerCredentialRoutes } from './routes/credentials.ts'
 import { registerUserRoutes } from './routes/users.ts'
 import { setUpMail, type MailSetup } from './mail/setup.ts'
+import { createAccountDeletion } from './lifecycle/account-deletion.ts'
 import { createEmailVerification } from './lifecycle/email-verification.ts'
 import { createOneTimeTokensRepository } from './lifecycle/one-time-tokens-repository.ts'
 import { createPasswordReset } from './lifecycle/password-reset.ts'
@@ -109,6 +110,20 @@ export async function buildIdentity(config: IdentityConfig, options: BuildOption
   })
   const reset = createPasswordReset({ users, usersTable: tables.Users, tokens, outbox: mail.outbox, notices: mail.notices, hasher, policy, throttle, resetTtlSeconds: config.PASSWORD_RESET_TTL_SECONDS, now })
   mail.resolvers['password-reset-request'] = reset.resolveResetRequest
+  const deletion = createAccountDeletion({
+    users,
+    usersTable: tables.Users,
+    hasher,
+    throttle,
+    notices: mail.notices,
+    // Every per-user record identity keeps, one eraser each (add new tables' erasers here).
+    erasers: [
+      async (user) => tokens.eraseUser(user.userId),
+      // The failure counter goes; trust granted so far is ended, so a later account with this
+      // address inherits none of it (trust items themselves are keyed by device, and expire).
+      async (user) => throttle.endTrustAndClear(user.email),
+    ],
+  })
   const service = createUserService({
     users,
     hasher,
@@ -132,7 +147,7 @@ export async function buildIdentity(config: IdentityConfig, options: BuildOption
     internal.addHook('onRequest', authenticate)
     registerUserRoutes(internal, service)
     registerCredentialRoutes(internal, service)
-    registerLifecycleRoutes(internal, { reset, verification })
+    registerLifecycleRoutes(internal, { reset, verification, deletion })
   })
   return { app, mail }
 }

@@ -1,5 +1,5 @@
 import { Type, type Static } from '@sinclair/typebox'
-import { NewPasswordSchema } from './identity-api.ts'
+import { DeviceIdSchema, NewPasswordSchema, PresentedPasswordSchema } from './identity-api.ts'
 import { EmailSchema, UserIdSchema } from './primitives.ts'
 
 /**
@@ -23,3 +23,10 @@ export type AffectedUser = Static<typeof AffectedUserSchema>
 /** POST /v1/email/verify → 200 {userId}; 400 INVALID_LINK_TOKEN. */
 export const VerifyEmailRequestSchema = Type.Object({ token: LinkTokenSchema }, { additionalProperties: false })
 export type VerifyEmailRequest = Static<typeof VerifyEmailRequestSchema>
+
+/** DELETE /v1/users/:userId → 200 {userId}; 401 INVALID_CREDENTIALS; 429 TOO_MANY_ATTEMPTS. */
+export const DeleteAccountRequestSchema = Type.Object(
+  { currentPassword: PresentedPasswordSchema, deviceId: Type.Optional(DeviceIdSchema) },
+  { additionalProperties: false },
+)
+export type DeleteAccountRequest = Static<typeof DeleteAccountRequestSchema>

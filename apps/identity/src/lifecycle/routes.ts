@@ -1,12 +1,17 @@
 import { Type } from '@sinclair/typebox'
 import type { App } from '@gatehouse/platform'
-import { AffectedUserSchema, ForgotPasswordRequestSchema, ResetPasswordRequestSchema, UserIdParamsSchema, VerifyEmailRequestSchema } from '@gatehouse/schemas'
+import { AffectedUserSchema, DeleteAccountRequestSchema, ForgotPasswordRequestSchema, ResetPasswordRequestSchema, UserIdParamsSchema, VerifyEmailRequestSchema } from '@gatehouse/schemas'
 import { ErrorRef, commonErrors } from '../routes/error-responses.ts'
+import type { AccountDeletion } from './account-deletion.ts'
 import type { EmailVerification } from './email-verification.ts'
 import type { PasswordReset } from './password-reset.ts'
 
 /** Password reset and email verification (internal; the gateway adds rate limits and the public shapes). */
-export function registerLifecycleRoutes(app: App, deps: { reset: PasswordReset; verification: EmailVerification }): void {
+export function registerLifecycleRoutes(app: App, deps: { reset: PasswordReset; verification: EmailVerification; deletion: AccountDeletion }): void {
+  app.delete('/v1/users/:userId', {
+    schema: { summary: 'Delete the account, given its password; every per-user record goes', params: UserIdParamsSchema, body: DeleteAccountRequestSchema, response: { 200: AffectedUserSchema, 429: ErrorRef, ...commonErrors } },
+  }, async (request) => deps.deletion.deleteAccount(request.params.userId, request.body.currentPassword, request.body.deviceId))
+
   app.post('/v1/password/forgot', {
     schema: { summary: 'Record a reset request; the worker mails a link if the address has an account', body: ForgotPasswordRequestSchema, response: { 202: Type.Null(), ...commonErrors } },
   }, async (request, reply) => {
