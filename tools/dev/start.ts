@@ -11,6 +11,7 @@ import { provideDynamo, type RunningDynamo } from '@gatehouse/dynamo-local'
 import { serviceVariables, startStack, type ServiceName, type Stack } from '@gatehouse/stack'
 import { readDotEnv, serviceEnv } from './dev-env.ts'
 import { devSecrets, devSigningKeys } from './dev-state.ts'
+import { startMailCatcher, type MailCatcher } from './mail-catcher.ts'
 
 const root = join(import.meta.dirname, '..', '..')
 const env: Record<string, string | undefined> = { ...readDotEnv(join(root, '.env')), ...process.env }
@@ -19,6 +20,7 @@ const port = (name: string, fallback: number): number => Number(env[name] ?? fal
 
 let dynamo: RunningDynamo | undefined
 let stack: Stack | undefined
+let catcher: MailCatcher | undefined
 let stopping = false
 
 async function shutdown(code: number): Promise<never> {
@@ -27,6 +29,7 @@ async function shutdown(code: number): Promise<never> {
     process.stdout.write('\nstopping…\n')
     await stack?.stop().catch(() => undefined)
     await dynamo?.stop().catch(() => undefined)
+    await catcher?.stop().catch(() => undefined)
   }
   process.exit(code)
 }
@@ -63,7 +66,14 @@ try {
   if (keys.created) process.stdout.write(`generated development signing keys in ${join(dataDir, 'signing-keys.json')}\n`)
 
   const passed = await passing
+  // SMTP_URL set: mail goes to that server and no catcher starts.
+  const smtpUrl = env['SMTP_URL'] ?? (catcher = await startMailCatcher({
+    smtpPort: port('MAIL_SMTP_PORT', 1025),
+    webPort: port('MAIL_WEB_PORT', 1080),
+    log: (line) => process.stderr.write(`${line}\n`),
+  })).smtpUrl
   stack = await startStack({
+    smtpUrl,
     dynamoEndpoint: dynamo.endpoint,
     tablePrefix: prefix,
     ports: { gateway: port('GATEWAY_PORT', 3000), identity: port('IDENTITY_PORT', 3001), token: port('TOKEN_PORT', 3002) },
@@ -83,6 +93,7 @@ try {
   const introspection = stack.secrets.introspection
   process.stdout.write(`
 gatehouse is ready: ${gateway}   (OpenAPI: ${gateway}/docs)
+${catcher === undefined ? `Mail goes to SMTP_URL (${smtpUrl.replace(/\/\/[^@/]*@/, '//')})` : `Mail catcher: ${catcher.webUrl}   (every mail gatehouse sends lands here)`}
 
 Introspection client for local resource servers (POST ${stack.urls.token}/introspect):
   client_id=${introspection.id}  client_secret=${introspection.secret}

@@ -67,6 +67,8 @@ export async function startFakeIdentity(): Promise<FakeService & { lockedEmails:
       users.set(email, user)
       return reply.code(201).send({ userId: user.userId, email, createdAt: user.createdAt })
     })
+    // Forgot-password records an intent and answers 202, whatever the address.
+    app.post('/v1/password/forgot', async (_request, reply) => reply.code(202).send(null))
     app.post<{ Body: { email: string; password: string } }>('/v1/credentials/verify', async (request, reply) => {
       const email = normalizeEmail(request.body.email)
       if (lockedEmails.has(email)) {
