@@ -26,7 +26,7 @@ const stack: Stack = await startStack({
   logLevel: 'warn',
   smtpUrl: smtp.url,
   // A shared, loaded machine: generous downstream timeouts, so a slow answer is not read as a refusal.
-  env: { gateway: { TOKEN_TIMEOUT_MS: '10000', IDENTITY_TIMEOUT_MS: '20000' } },
+  env: { gateway: { TOKEN_TIMEOUT_SECONDS: '10', IDENTITY_TIMEOUT_SECONDS: '20' } },
 })
 t.teardown(() => stack.stop())
 
