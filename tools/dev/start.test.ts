@@ -39,8 +39,14 @@ async function ready(run: Run): Promise<void> {
   }
 }
 
-async function ports(): Promise<{ GATEWAY_PORT: string; IDENTITY_PORT: string; TOKEN_PORT: string }> {
-  return { GATEWAY_PORT: String(await freePort()), IDENTITY_PORT: String(await freePort()), TOKEN_PORT: String(await freePort()) }
+async function ports(): Promise<{ GATEWAY_PORT: string; IDENTITY_PORT: string; TOKEN_PORT: string; MAIL_SMTP_PORT: string; MAIL_WEB_PORT: string }> {
+  return {
+    GATEWAY_PORT: String(await freePort()),
+    IDENTITY_PORT: String(await freePort()),
+    TOKEN_PORT: String(await freePort()),
+    MAIL_SMTP_PORT: String(await freePort()),
+    MAIL_WEB_PORT: String(await freePort()),
+  }
 }
 
 t.test('starts, prints the gateway URL and a curl example, and stops cleanly on SIGTERM', async (t) => {
@@ -48,13 +54,14 @@ t.test('starts, prints the gateway URL and a curl example, and stops cleanly on 
   const run = start(t, env)
   await ready(run)
   t.match(run.output(), `gatehouse is ready: http://127.0.0.1:${env.GATEWAY_PORT}`)
+  t.match(run.output(), `Mail catcher: http://127.0.0.1:${env.MAIL_WEB_PORT}`, 'the catcher\'s UI is printed beside the gateway')
   t.match(run.output(), /client_id=resource-server\s+client_secret=\S+/)
   t.match(run.output(), /curl -s .*\/auth\/register/)
   const me = await fetch(`http://127.0.0.1:${env.GATEWAY_PORT}/health/ready`)
   t.equal(me.status, 200)
   run.kill('SIGTERM')
   t.equal(await run.exited, 0)
-  for (const port of [env.GATEWAY_PORT, env.IDENTITY_PORT, env.TOKEN_PORT]) t.notOk(await portInUse(Number(port)), `port ${port} released`)
+  for (const port of [env.GATEWAY_PORT, env.IDENTITY_PORT, env.TOKEN_PORT, env.MAIL_SMTP_PORT, env.MAIL_WEB_PORT]) t.notOk(await portInUse(Number(port)), `port ${port} released`)
 })
 
 t.test('a documented variable reaches its service: RATE_LIMIT_REGISTER_PER_IP=2 refuses the third sign-up', async (t) => {

@@ -12,6 +12,7 @@ import { serviceVariables, startStack, type ServiceName, type Stack } from '@gat
 import { readDotEnv, serviceEnv } from './dev-env.ts'
 import { devSecrets, devSigningKeys } from './dev-state.ts'
 import { metricsUrls, observabilityEnv } from './observability-env.ts'
+import { startMailCatcher, type MailCatcher } from './mail-catcher.ts'
 
 const root = join(import.meta.dirname, '..', '..')
 const env: Record<string, string | undefined> = { ...readDotEnv(join(root, '.env')), ...process.env }
@@ -20,6 +21,7 @@ const port = (name: string, fallback: number): number => Number(env[name] ?? fal
 
 let dynamo: RunningDynamo | undefined
 let stack: Stack | undefined
+let catcher: MailCatcher | undefined
 let stopping = false
 
 async function shutdown(code: number): Promise<never> {
@@ -28,6 +30,7 @@ async function shutdown(code: number): Promise<never> {
     process.stdout.write('\nstopping…\n')
     await stack?.stop().catch(() => undefined)
     await dynamo?.stop().catch(() => undefined)
+    await catcher?.stop().catch(() => undefined)
   }
   process.exit(code)
 }
@@ -65,7 +68,14 @@ try {
 
   const passed = await passing
   const observability = observabilityEnv(env)
+  // SMTP_URL set: mail goes to that server and no catcher starts.
+  const smtpUrl = env['SMTP_URL'] ?? (catcher = await startMailCatcher({
+    smtpPort: port('MAIL_SMTP_PORT', 1025),
+    webPort: port('MAIL_WEB_PORT', 1080),
+    log: (line) => process.stderr.write(`${line}\n`),
+  })).smtpUrl
   stack = await startStack({
+    smtpUrl,
     dynamoEndpoint: dynamo.endpoint,
     tablePrefix: prefix,
     ports: { gateway: port('GATEWAY_PORT', 3000), identity: port('IDENTITY_PORT', 3001), token: port('TOKEN_PORT', 3002) },
@@ -85,6 +95,7 @@ try {
   const introspection = stack.secrets.introspection
   process.stdout.write(`
 gatehouse is ready: ${gateway}   (OpenAPI: ${gateway}/docs)
+${catcher === undefined ? `Mail goes to SMTP_URL (${smtpUrl.replace(/\/\/[^@/]*@/, '//')})` : `Mail catcher: ${catcher.webUrl}   (every mail gatehouse sends lands here)`}
 
 Prometheus metrics (loopback only):
 ${metricsUrls(observability)}

@@ -22,6 +22,10 @@ import { createJwksCache } from './services/jwks-cache.ts'
 import { registerAccountRoutes } from './routes/account.ts'
 import { registerAuthRoutes } from './routes/auth.ts'
 import { registerJwksRoute } from './routes/jwks.ts'
+import { createLifecycleClient } from './clients/lifecycle-client.ts'
+import { registerAccountDeletionRoute } from './routes/account-deletion.ts'
+import { registerEmailRoutes } from './routes/email.ts'
+import { registerPasswordResetRoutes } from './routes/password-reset.ts'
 
 export interface BuildOptions {
   logger?: Logger
@@ -81,7 +85,12 @@ export async function buildApp(config: GatewayConfig, options: BuildOptions = {}
 
   const deviceCookie = createDeviceCookie(config.DEVICE_COOKIE_NAME, config.COOKIE_SECURE, config.DEVICE_COOKIE_MAX_AGE_SECONDS)
   registerAuthRoutes(app, { auth, cookie: refreshCookie, deviceCookie, limits, csrf: createCsrfGuard(origins) })
-  registerAccountRoutes(app, { auth, cookie: refreshCookie, deviceCookie, bearer: createBearerGuard(token) })
+  const bearer = createBearerGuard(token)
+  registerAccountRoutes(app, { auth, cookie: refreshCookie, deviceCookie, bearer })
+  const lifecycle = createLifecycleClient(identityService)
+  registerPasswordResetRoutes(app, { lifecycle, token, limits })
+  registerEmailRoutes(app, { lifecycle, limits, bearer })
+  registerAccountDeletionRoute(app, { lifecycle, token, cookie: refreshCookie, deviceCookie, bearer })
   registerJwksRoute(app, createJwksCache(token, config.JWKS_CACHE_SECONDS), config.JWKS_CACHE_SECONDS)
 
   const ping = (service: Downstream) => async () => {

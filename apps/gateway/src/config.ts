@@ -35,6 +35,12 @@ export const GatewayConfigSchema = Type.Object({
   RATE_LIMIT_GLOBAL_PER_MINUTE: Type.Integer({ minimum: 1, default: 600 }),
   /** Window of the login and register limits below. */
   RATE_LIMIT_AUTH_WINDOW_SECONDS: Type.Integer({ minimum: 1, default: 900 }),
+  /** Window of the limits on endpoints that send mail (forgot-password, resend verification). */
+  RATE_LIMIT_MAIL_WINDOW_SECONDS: Type.Integer({ minimum: 1, default: 3600 }),
+  /** Mail-sending requests per window per client IP. */
+  RATE_LIMIT_MAIL_PER_IP: Type.Integer({ minimum: 1, default: 20 }),
+  /** Mail-sending requests per window per address (forgot-password) or per account (resend). */
+  RATE_LIMIT_MAIL_PER_ADDRESS: Type.Integer({ minimum: 1, default: 3 }),
   RATE_LIMIT_LOGIN_PER_IP: Type.Integer({ minimum: 1, default: 50 }),
   RATE_LIMIT_LOGIN_PER_EMAIL: Type.Integer({ minimum: 1, default: 10 }),
   RATE_LIMIT_REGISTER_PER_IP: Type.Integer({ minimum: 1, default: 20 }),

@@ -18,6 +18,11 @@ import { registerActivityRoutes } from './activity/activity-routes.ts'
 import { registerCredentialRoutes } from './routes/credentials.ts'
 import { registerUserRoutes } from './routes/users.ts'
 import { setUpMail, type MailSetup } from './mail/setup.ts'
+import { createAccountDeletion } from './lifecycle/account-deletion.ts'
+import { createEmailVerification } from './lifecycle/email-verification.ts'
+import { createOneTimeTokensRepository } from './lifecycle/one-time-tokens-repository.ts'
+import { createPasswordReset } from './lifecycle/password-reset.ts'
+import { registerLifecycleRoutes } from './lifecycle/routes.ts'
 
 export interface BuildOptions {
   logger?: Logger
@@ -105,23 +110,45 @@ export async function buildIdentity(config: IdentityConfig, options: BuildOption
   })
 
   const events = createSecurityEventsRepository(dynamo.doc, tables.SecurityEvents, { ttlSeconds: config.SECURITY_EVENTS_TTL_SECONDS, now })
+  const tokens = createOneTimeTokensRepository(dynamo.doc, tables.OneTimeTokens, now)
+  const verification = createEmailVerification({ users, usersTable: tables.Users, tokens, notices: mail.notices, verifyTtlSeconds: config.EMAIL_VERIFICATION_TTL_SECONDS, now })
+  const policy = createPasswordPolicy(loadCommonPasswords())
+  const throttle = createLoginThrottle({
+    attempts: createLoginAttemptsRepository(dynamo.doc, tables.LoginAttempts),
+    now,
+    maxFailures: config.LOGIN_MAX_FAILURES,
+    lockBaseSeconds: config.LOGIN_LOCK_BASE_SECONDS,
+    lockMaxSeconds: config.LOGIN_LOCK_MAX_SECONDS,
+    ttlSeconds: config.LOGIN_ATTEMPTS_TTL_SECONDS,
+    deviceTrustSeconds: config.LOGIN_DEVICE_TRUST_SECONDS,
+  })
+  const reset = createPasswordReset({ users, usersTable: tables.Users, tokens, outbox: mail.outbox, notices: mail.notices, hasher, policy, throttle, resetTtlSeconds: config.PASSWORD_RESET_TTL_SECONDS, now })
+  mail.resolvers['password-reset-request'] = reset.resolveResetRequest
+  const deletion = createAccountDeletion({
+    users,
+    usersTable: tables.Users,
+    hasher,
+    throttle,
+    notices: mail.notices,
+    // Every per-user record identity keeps, one eraser each (add new tables' erasers here).
+    erasers: [
+      async (user) => tokens.eraseUser(user.userId),
+      // The failure counter goes; trust granted so far is ended, so a later account with this
+      // address inherits none of it (trust items themselves are keyed by device, and expire).
+      async (user) => throttle.credentialsChanged(user.email),
+    ],
+  })
   const service = createUserService({
     events,
     metrics: createIdentityMetrics(metrics),
     users,
     hasher,
-    policy: createPasswordPolicy(loadCommonPasswords()),
-    throttle: createLoginThrottle({
-      attempts: createLoginAttemptsRepository(dynamo.doc, tables.LoginAttempts),
-      now,
-      maxFailures: config.LOGIN_MAX_FAILURES,
-      lockBaseSeconds: config.LOGIN_LOCK_BASE_SECONDS,
-      lockMaxSeconds: config.LOGIN_LOCK_MAX_SECONDS,
-      ttlSeconds: config.LOGIN_ATTEMPTS_TTL_SECONDS,
-      deviceTrustSeconds: config.LOGIN_DEVICE_TRUST_SECONDS,
-    }),
+    policy,
+    throttle,
     defaultScope: config.DEFAULT_SCOPE,
     now,
+    signUpWrites: verification.signUpWrites,
+    afterSignUp: mail.notices.wake,
   })
 
   metrics.gauge('gatehouse_bcrypt_queue_depth', 'bcrypt hashes and compares waiting for a slot', () => hasher.queued)
@@ -138,6 +165,7 @@ export async function buildIdentity(config: IdentityConfig, options: BuildOption
     registerUserRoutes(internal, service)
     registerCredentialRoutes(internal, service)
     registerActivityRoutes(internal, events)
+    registerLifecycleRoutes(internal, { reset, verification, deletion })
   })
   return { app, mail }
 }

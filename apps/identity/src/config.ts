@@ -60,6 +60,10 @@ export const IdentityConfigSchema = Type.Object({
   /** First retry delay; doubles with each failure (with jitter) up to MAIL_RETRY_MAX_SECONDS. */
   MAIL_RETRY_BASE_SECONDS: Type.Number({ minimum: 0.01, maximum: 3600, default: 10 }),
   MAIL_RETRY_MAX_SECONDS: Type.Number({ minimum: 0.01, maximum: 86_400, default: 1800 }),
+  /** How long a password-reset link works. */
+  PASSWORD_RESET_TTL_SECONDS: Type.Integer({ minimum: 60, maximum: 86_400, default: 1800 }),
+  /** How long an email verification (or email change) link works. */
+  EMAIL_VERIFICATION_TTL_SECONDS: Type.Integer({ minimum: 300, maximum: 604_800, default: 86_400 }),
   /** SES API endpoint override (a local emulator); unset for AWS. */
   SES_ENDPOINT: Type.Optional(Type.String({ format: 'uri' })),
 })

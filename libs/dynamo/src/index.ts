@@ -21,6 +21,7 @@ export {
   type UserRecord,
   type LoginRecord,
   type CreateResult,
+  type ExtraTransactItem,
 } from './repositories/users.ts'
 // Security activity is written by identity and token alike, so its one repository is shared.
 export {

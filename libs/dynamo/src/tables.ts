@@ -6,7 +6,7 @@ import type { CreateTableCommandInput } from '@aws-sdk/client-dynamodb'
  */
 export interface TableDefinition {
   /** Logical name; the physical name is `${prefix}${name}`. */
-  name: 'Users' | 'LoginAttempts' | 'RefreshTokens' | 'Sessions' | 'MailOutbox' | 'SecurityEvents'
+  name: 'Users' | 'LoginAttempts' | 'RefreshTokens' | 'Sessions' | 'MailOutbox' | 'SecurityEvents' | 'OneTimeTokens'
   /** Which service may touch it (least-privilege IAM is generated from this). */
   owner: 'identity' | 'token'
   /** Other services that only append items (PutItem), e.g. token recording security events. */
@@ -127,6 +127,18 @@ export const TABLES: readonly TableDefinition[] = [
     ttlAttribute: 'expiresAt',
     appenders: ['token'],
     queriedByKey: true,
+  },
+  {
+    name: 'OneTimeTokens',
+    owner: 'identity',
+    // Link tokens (password reset, email verification, email change), keyed by the SHA-256 of the
+    // token, never the token. Beside them, one pointer item per user and purpose
+    // (`tokenHash = "current#<purpose>#<userId>"`) names the only token of that purpose still
+    // valid: issuing a new link replaces it, so older links die, and deleting the account deletes it.
+    keySchema: [{ AttributeName: 'tokenHash', KeyType: 'HASH' }],
+    attributes: [{ AttributeName: 'tokenHash', AttributeType: 'S' }],
+    globalSecondaryIndexes: [],
+    ttlAttribute: 'expiresAt',
   },
 ]
 

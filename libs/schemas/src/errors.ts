@@ -37,6 +37,8 @@ export const ErrorCodes = {
   PASSWORD_TOO_LONG: 'PASSWORD_TOO_LONG',
   TOO_MANY_ATTEMPTS: 'TOO_MANY_ATTEMPTS',
   RATE_LIMITED: 'RATE_LIMITED',
+  /** One answer for an unknown, used or expired link token (reset, verification). */
+  INVALID_LINK_TOKEN: 'INVALID_LINK_TOKEN',
   SERVICE_UNAVAILABLE: 'SERVICE_UNAVAILABLE',
   INTERNAL: 'INTERNAL',
 } as const

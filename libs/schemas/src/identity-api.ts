@@ -34,6 +34,7 @@ export const UserSchema = Type.Object(
     userId: UserIdSchema,
     email: Type.String({ description: 'Normalised email (trimmed, NFKC, lower-case)' }),
     createdAt: IsoDateSchema,
+    emailVerified: Type.Boolean({ description: 'Whether a link mailed to this address was followed' }),
   },
   { additionalProperties: false },
 )

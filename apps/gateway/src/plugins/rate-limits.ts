@@ -6,6 +6,7 @@ import { AppError, type App, type Metrics } from '@gatehouse/platform'
 import { ErrorCodes, normalizeEmail } from '@gatehouse/schemas'
 import type { GatewayConfig } from '../config.ts'
 import { DEVICE_ID } from './device-cookie.ts'
+import './bearer-auth.ts'
 
 type Hook = (request: FastifyRequest, reply: FastifyReply) => Promise<void>
 type PreParsingHook = <P>(request: FastifyRequest, reply: FastifyReply, payload: P) => Promise<P>
@@ -20,6 +21,10 @@ export interface AuthLimits {
   loginPerEmail: Hook
   registerPerIp: PreParsingHook
   registerPerEmail: Hook
+  /** Endpoints that send mail: per client IP (before parsing), per address in the body, per signed-in account. */
+  mailPerIp: PreParsingHook
+  mailPerEmail: Hook
+  mailPerAccount: Hook
 }
 
 function tooMany(seconds: number): AppError {
@@ -48,7 +53,7 @@ const emailAndIpKey = (email: string, ip: string): string =>
  * account cannot be registered again anyway, so nobody is locked out of anything.
  */
 /** The limits by name, as `gatehouse_rate_limit_refusals_total{limit}` labels them. */
-const LIMITS = ['global', 'login-ip', 'login-email-ip', 'register-ip', 'register-email'] as const
+const LIMITS = ['global', 'login-ip', 'login-email-ip', 'register-ip', 'register-email', 'mail-ip', 'mail-email', 'mail-account'] as const
 type LimitName = (typeof LIMITS)[number]
 
 export async function registerRateLimits(app: App, config: GatewayConfig, redis: Redis | undefined, metrics: Metrics): Promise<AuthLimits> {
@@ -73,8 +78,8 @@ export async function registerRateLimits(app: App, config: GatewayConfig, redis:
   app.addHook('onRequest', app.rateLimit())
 
   const windowMs = config.RATE_LIMIT_AUTH_WINDOW_SECONDS * 1000
-  const limiter = (name: LimitName, max: number, key: (request: FastifyRequest) => string): Hook => {
-    const check = app.createRateLimit({ max, timeWindow: windowMs, keyGenerator: (request) => `${name}:${key(request)}` })
+  const limiter = (name: LimitName, max: number, key: (request: FastifyRequest) => string, timeWindow = windowMs): Hook => {
+    const check = app.createRateLimit({ max, timeWindow, keyGenerator: (request) => `${name}:${key(request)}` })
     return async (request, reply) => {
       const result = await check(request)
       if (result.isAllowed || result.max === undefined) return
@@ -92,6 +97,9 @@ export async function registerRateLimits(app: App, config: GatewayConfig, redis:
     }
   }
   const byIp = (request: FastifyRequest): string => normalizeIP(request.ip)
+  const mailWindowMs = config.RATE_LIMIT_MAIL_WINDOW_SECONDS * 1000
+  // Runs after the bearer guard, which set the principal.
+  const byAccount = (request: FastifyRequest): string => request.principal?.userId ?? normalizeIP(request.ip)
   const byEmail = (request: FastifyRequest): string => emailKey((request.body as { email: string }).email)
   // A browser holding a device cookie gets a bucket of its own, so a stranger behind the same
   // carrier NAT cannot spend the owner's: a forged cookie buys only a bucket still bounded by the
@@ -110,5 +118,9 @@ export async function registerRateLimits(app: App, config: GatewayConfig, redis:
     loginPerEmail: limiter('login-email-ip', config.RATE_LIMIT_LOGIN_PER_EMAIL, byEmailAndIp),
     registerPerIp: beforeParsing(limiter('register-ip', config.RATE_LIMIT_REGISTER_PER_IP, byIp)),
     registerPerEmail: limiter('register-email', config.RATE_LIMIT_REGISTER_PER_EMAIL, byEmail),
+    // Few per hour: each one puts a mail in someone's inbox (and costs a send).
+    mailPerIp: beforeParsing(limiter('mail-ip', config.RATE_LIMIT_MAIL_PER_IP, byIp, mailWindowMs)),
+    mailPerEmail: limiter('mail-email', config.RATE_LIMIT_MAIL_PER_ADDRESS, byEmail, mailWindowMs),
+    mailPerAccount: limiter('mail-account', config.RATE_LIMIT_MAIL_PER_ADDRESS, byAccount, mailWindowMs),
   }
 }

@@ -17,7 +17,7 @@ export const ErrorRef = Type.Ref('ErrorResponse')
 export const PUBLIC_PASSWORD_MAX_LENGTH = 256
 
 const PresentedPasswordSchema = Type.String({ minLength: 1, maxLength: PUBLIC_PASSWORD_MAX_LENGTH, pattern: NO_NUL_PATTERN, description: 'Password to check' })
-const NewPasswordSchema = Type.String({
+export const NewPasswordSchema = Type.String({
   minLength: 1,
   maxLength: PUBLIC_PASSWORD_MAX_LENGTH,
   pattern: NO_NUL_PATTERN,
@@ -71,7 +71,12 @@ export const BearerHeadersSchema = Type.Object({
   authorization: Type.String({ description: 'Bearer <access token>' }),
 })
 
-export const MeResponseSchema = Type.Object({ userId: UserIdSchema, email: Type.String(), createdAt: IsoDateSchema })
+export const MeResponseSchema = Type.Object({
+  userId: UserIdSchema,
+  email: Type.String(),
+  createdAt: IsoDateSchema,
+  emailVerified: Type.Boolean({ description: 'Whether the address was confirmed by following a mailed link' }),
+})
 
 export const PublicSessionSchema = Type.Object({
   id: SessionIdSchema,

@@ -65,8 +65,10 @@ export async function startFakeIdentity(): Promise<FakeService & { lockedEmails:
       if (users.has(email)) return reply.code(409).send(error('EMAIL_TAKEN', 'Email already registered'))
       const user = { userId: randomUUID(), email, password: request.body.password, createdAt: new Date().toISOString() }
       users.set(email, user)
-      return reply.code(201).send({ userId: user.userId, email, createdAt: user.createdAt })
+      return reply.code(201).send({ userId: user.userId, email, createdAt: user.createdAt, emailVerified: false })
     })
+    // Forgot-password records an intent and answers 202, whatever the address.
+    app.post('/v1/password/forgot', async (_request, reply) => reply.code(202).send(null))
     app.post<{ Body: { email: string; password: string } }>('/v1/credentials/verify', async (request, reply) => {
       const email = normalizeEmail(request.body.email)
       if (lockedEmails.has(email)) {
@@ -79,7 +81,7 @@ export async function startFakeIdentity(): Promise<FakeService & { lockedEmails:
     app.get<{ Params: { userId: string } }>('/v1/users/:userId', async (request, reply) => {
       const user = [...users.values()].find((candidate) => candidate.userId === request.params.userId)
       if (user === undefined) return reply.code(404).send(error('NOT_FOUND', 'No such user'))
-      return { userId: user.userId, email: user.email, createdAt: user.createdAt, passwordHash: '$2b$12$secret' }
+      return { userId: user.userId, email: user.email, createdAt: user.createdAt, emailVerified: false, passwordHash: '$2b$12$secret' }
     })
     app.post<{ Params: { userId: string }; Body: { currentPassword: string; newPassword: string } }>('/v1/users/:userId/password', async (request, reply) => {
       const user = [...users.values()].find((candidate) => candidate.userId === request.params.userId)

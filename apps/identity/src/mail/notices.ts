@@ -14,6 +14,8 @@ export interface NoticeService {
   enqueueNotice<K extends TemplateName>(recipient: NoticeRecipient, template: K, data: TemplateData[K]): Promise<string | undefined>
   /** The same mail as one item of the caller's transaction (written with the change it announces). */
   noticeInTransaction<K extends TemplateName>(email: string, template: K, data: TemplateData[K]): { mailId: string; item: TransactItem }
+  /** Writes the caller's items (tokens, notices) in one transaction. */
+  transact(items: TransactItem[]): Promise<void>
   /** After the caller's transaction committed: deliver soon. */
   wake(): void
 }
@@ -31,6 +33,7 @@ export function createNoticeService(deps: { outbox: OutboxRepository; users: Use
     noticeInTransaction(email, template, data) {
       return deps.outbox.enqueueInTransaction({ kind: 'mail', to: email, template, data } as never)
     },
+    transact: (items) => deps.outbox.transact(items),
     wake,
   }
 }

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto'
 import type { PasswordHasher } from '@gatehouse/crypto'
 import { AppError } from '@gatehouse/platform'
 import { ErrorCodes, emailProblem, normalizeEmail, type User, type VerifyCredentialsResponse } from '@gatehouse/schemas'
-import type { RequestOrigin, SecurityEventsRepository, UsersRepository, UserRecord } from '@gatehouse/dynamo'
+import type { ExtraTransactItem, RequestOrigin, SecurityEventsRepository, UsersRepository, UserRecord } from '@gatehouse/dynamo'
 import type { IdentityMetrics } from './identity-metrics.ts'
 import type { LoginAttempt, LoginThrottle } from './login-throttle.ts'
 import type { PasswordPolicy } from './password-policy.ts'
@@ -18,6 +18,10 @@ export interface UserServiceDeps {
   defaultScope: string
   now: () => number
   newId?: () => string
+  /** Written in the user's own transaction (the verification token and its mail). */
+  signUpWrites?: (user: UserRecord) => ExtraTransactItem[]
+  /** After a sign-up committed (wakes the mail worker). */
+  afterSignUp?: () => void
 }
 
 /** Transaction conflicts (two creates racing on one email) are retried this many times. */
@@ -26,8 +30,8 @@ const CREATE_TRIES = 4
 const invalidCredentials = (): AppError =>
   new AppError(401, ErrorCodes.INVALID_CREDENTIALS, 'Invalid email or password')
 
-const profile = (user: Pick<UserRecord, 'userId' | 'email' | 'createdAt'>): User =>
-  ({ userId: user.userId, email: user.email, createdAt: user.createdAt })
+const profile = (user: Pick<UserRecord, 'userId' | 'email' | 'createdAt' | 'emailVerified'>): User =>
+  ({ userId: user.userId, email: user.email, createdAt: user.createdAt, emailVerified: user.emailVerified === true })
 
 /** The stored form of an email, or a 400 when normalising made it invalid or too long. */
 function canonicalEmail(rawEmail: string): string {
@@ -58,9 +62,13 @@ export function createUserService(deps: UserServiceDeps) {
     policy(password)
     const createdAt = iso()
     const user: UserRecord = { userId: newId(), email, passwordHash: await hasher.hash(password), scope: deps.defaultScope, createdAt, updatedAt: createdAt }
+    const extra = deps.signUpWrites?.(user) ?? []
     for (let attempt = 1; attempt <= CREATE_TRIES; attempt += 1) {
-      const result = await users.create(user)
-      if (result === 'created') return profile(user)
+      const result = await users.create(user, extra)
+      if (result === 'created') {
+        deps.afterSignUp?.()
+        return profile(user)
+      }
       if (result === 'email-taken') break
       // A conflicting transaction may be the one that takes this email; look again.
       if ((await users.emailOwner(email)) !== undefined) break

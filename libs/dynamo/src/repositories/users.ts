@@ -10,7 +10,12 @@ export interface UserRecord {
   scope: string
   createdAt: string
   updatedAt: string
+  /** Set once a link mailed to `email` was followed; absent (false) for older users. */
+  emailVerified?: boolean
 }
+
+/** An extra TransactWriteItems entry written with the user (its verification token and mail). */
+export type ExtraTransactItem = NonNullable<ConstructorParameters<typeof TransactWriteCommand>[0]['TransactItems']>[number]
 
 /** What login needs, as the email GSI projects it. */
 export type LoginRecord = Pick<UserRecord, 'userId' | 'passwordHash' | 'scope'>
@@ -29,7 +34,7 @@ export function createUsersRepository(doc: DynamoDBDocumentClient, tableName: st
      * Writes the user and its email guard in one transaction: a second user with the same email
      * fails atomically, which a GSI (eventually consistent) could never guarantee.
      */
-    async create(user: UserRecord): Promise<CreateResult> {
+    async create(user: UserRecord, extra: ExtraTransactItem[] = []): Promise<CreateResult> {
       try {
         await doc.send(new TransactWriteCommand({
           TransactItems: [
@@ -41,6 +46,7 @@ export function createUsersRepository(doc: DynamoDBDocumentClient, tableName: st
                 ConditionExpression: 'attribute_not_exists(userId)',
               },
             },
+            ...extra,
           ],
         }))
         return 'created'

@@ -1,0 +1,22 @@
+import { Type, type Static } from '@sinclair/typebox'
+import { EmailSchema, LinkTokenSchema } from '@gatehouse/schemas'
+import { NewPasswordSchema } from './auth.ts'
+
+const CurrentPasswordSchema = Type.String({ minLength: 1, maxLength: 1024, description: 'The account\'s current password' })
+
+/** Public bodies of the account-lifecycle endpoints (password reset, email verification). */
+export const ForgotPasswordBodySchema = Type.Object({ email: EmailSchema }, { additionalProperties: false })
+export type ForgotPasswordBody = Static<typeof ForgotPasswordBodySchema>
+
+/** The one answer to forgot-password, whether or not the address has an account. */
+export const AcceptedSchema = Type.Object({ message: Type.String() }, { additionalProperties: false })
+export const FORGOT_ACCEPTED = { message: 'If an account uses this address, a link to reset its password is on its way.' } as const
+
+export const ResetPasswordBodySchema = Type.Object({ token: LinkTokenSchema, newPassword: NewPasswordSchema }, { additionalProperties: false })
+export type ResetPasswordBody = Static<typeof ResetPasswordBodySchema>
+
+export const VerifyEmailBodySchema = Type.Object({ token: LinkTokenSchema }, { additionalProperties: false })
+export type VerifyEmailBody = Static<typeof VerifyEmailBodySchema>
+
+export const DeleteAccountBodySchema = Type.Object({ currentPassword: CurrentPasswordSchema }, { additionalProperties: false })
+export type DeleteAccountBody = Static<typeof DeleteAccountBodySchema>

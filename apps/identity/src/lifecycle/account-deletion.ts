@@ -1,0 +1,57 @@
+import type { PasswordHasher } from '@gatehouse/crypto'
+import { guardKey, type UserRecord, type UsersRepository } from '@gatehouse/dynamo'
+import { AppError } from '@gatehouse/platform'
+import { ErrorCodes } from '@gatehouse/schemas'
+import type { NoticeService } from '../mail/notices.ts'
+import type { LoginThrottle } from '../services/login-throttle.ts'
+
+/**
+ * Removes one kind of per-user data. Every table identity keeps about a user has one eraser in
+ * the list given to createAccountDeletion (app.ts); a new feature (second factors, security
+ * events) adds its own there, in that one place.
+ */
+export type UserEraser = (user: UserRecord) => Promise<void>
+
+export interface AccountDeletionDeps {
+  users: UsersRepository
+  usersTable: string
+  hasher: PasswordHasher
+  throttle: LoginThrottle
+  notices: NoticeService
+  erasers: UserEraser[]
+}
+
+const wrongPassword = () => new AppError(401, ErrorCodes.INVALID_CREDENTIALS, 'Invalid email or password')
+
+export function createAccountDeletion(deps: AccountDeletionDeps) {
+  /**
+   * Re-authenticates (throttled like a login), runs every eraser, then deletes the user and its
+   * email guard in one transaction with the "account deleted" notice, so the address can sign up
+   * again at once. The caller (the gateway) ends every session in the token service.
+   */
+  async function deleteAccount(userId: string, currentPassword: string, deviceId?: string): Promise<{ userId: string }> {
+    const user = await deps.users.getById(userId)
+    if (user === undefined) {
+      await deps.hasher.verifyDummy(currentPassword)
+      throw wrongPassword()
+    }
+    const attempt = await deps.throttle.begin(user.email, deviceId)
+    if (!(await deps.hasher.verify(currentPassword, user.passwordHash))) throw wrongPassword()
+    await attempt.succeeded()
+    // Erasers first: if one fails the account still exists and the user can try again; the user
+    // item goes last, so nothing is ever left behind without a user to find it by.
+    for (const erase of deps.erasers) await erase(user)
+    const notice = deps.notices.noticeInTransaction(user.email, 'account-deleted', {})
+    await deps.notices.transact([
+      { Delete: { TableName: deps.usersTable, Key: { userId: user.userId }, ConditionExpression: 'passwordHash = :hash', ExpressionAttributeValues: { ':hash': user.passwordHash } } },
+      { Delete: { TableName: deps.usersTable, Key: { userId: guardKey(user.email) } } },
+      notice.item,
+    ])
+    deps.notices.wake()
+    return { userId: user.userId }
+  }
+
+  return { deleteAccount }
+}
+
+export type AccountDeletion = ReturnType<typeof createAccountDeletion>
