@@ -135,7 +135,7 @@ export async function buildIdentity(config: IdentityConfig, options: BuildOption
       async (user) => tokens.eraseUser(user.userId),
       // The failure counter goes; trust granted so far is ended, so a later account with this
       // address inherits none of it (trust items themselves are keyed by device, and expire).
-      async (user) => throttle.credentialsChanged(user.email),
+      async (user) => { await throttle.credentialsChanged(user.email) },
     ],
   })
   const service = createUserService({
