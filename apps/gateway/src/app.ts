@@ -7,6 +7,7 @@ import { createServer, registerHealthRoutes, REQUEST_ID_HEADER, type App } from 
 import { corsOrigins, trustProxy, type GatewayConfig } from './config.ts'
 import { createDownstream, type Downstream } from './clients/downstream.ts'
 import { createIdentityClient } from './clients/identity-client.ts'
+import { createMfaClient } from './clients/mfa-client.ts'
 import { createTokenClient } from './clients/token-client.ts'
 import { createBearerGuard } from './plugins/bearer-auth.ts'
 import { createCsrfGuard } from './plugins/csrf.ts'
@@ -20,6 +21,8 @@ import { createJwksCache } from './services/jwks-cache.ts'
 import { registerAccountRoutes } from './routes/account.ts'
 import { registerAuthRoutes } from './routes/auth.ts'
 import { registerJwksRoute } from './routes/jwks.ts'
+import { registerMfaRoutes } from './routes/mfa.ts'
+import { createMfaFlows } from './services/mfa-flows.ts'
 
 export interface BuildOptions {
   logger?: Logger
@@ -74,7 +77,10 @@ export async function buildApp(config: GatewayConfig, options: BuildOptions = {}
 
   const deviceCookie = createDeviceCookie(config.DEVICE_COOKIE_NAME, config.COOKIE_SECURE, config.DEVICE_COOKIE_MAX_AGE_SECONDS)
   registerAuthRoutes(app, { auth, cookie: refreshCookie, deviceCookie, limits, csrf: createCsrfGuard(origins) })
-  registerAccountRoutes(app, { auth, cookie: refreshCookie, deviceCookie, bearer: createBearerGuard(token) })
+  const bearer = createBearerGuard(token)
+  const csrf = createCsrfGuard(origins)
+  registerAccountRoutes(app, { auth, cookie: refreshCookie, deviceCookie, bearer })
+  registerMfaRoutes(app, { flows: createMfaFlows({ mfa: createMfaClient(identityService), token }), cookie: refreshCookie, deviceCookie, limits, csrf, bearer })
   registerJwksRoute(app, createJwksCache(token, config.JWKS_CACHE_SECONDS), config.JWKS_CACHE_SECONDS)
 
   const ping = (service: Downstream) => async () => {

@@ -15,6 +15,14 @@ import { createUserService } from './services/user-service.ts'
 import { registerCredentialRoutes } from './routes/credentials.ts'
 import { registerUserRoutes } from './routes/users.ts'
 import { setUpMail, type MailSetup } from './mail/setup.ts'
+import { createFactorsRepository } from './mfa/factors-repository.ts'
+import { createLoginStep } from './mfa/login-step.ts'
+import { createMfaKeys } from './mfa/mfa-keys.ts'
+import { createMfaService } from './mfa/mfa-service.ts'
+import { createReauthentication } from './mfa/reauthenticate.ts'
+import { registerMfaRoutes } from './mfa/routes.ts'
+import { createSecondFactor } from './mfa/second-factor.ts'
+import { createTicketsRepository } from './mfa/tickets-repository.ts'
 
 export interface BuildOptions {
   logger?: Logger
@@ -91,19 +99,42 @@ export async function buildIdentity(config: IdentityConfig, options: BuildOption
     dynamo.destroy()
   })
 
+  const throttle = createLoginThrottle({
+    attempts: createLoginAttemptsRepository(dynamo.doc, tables.LoginAttempts),
+    now,
+    maxFailures: config.LOGIN_MAX_FAILURES,
+    lockBaseSeconds: config.LOGIN_LOCK_BASE_SECONDS,
+    lockMaxSeconds: config.LOGIN_LOCK_MAX_SECONDS,
+    ttlSeconds: config.LOGIN_ATTEMPTS_TTL_SECONDS,
+    deviceTrustSeconds: config.LOGIN_DEVICE_TRUST_SECONDS,
+  })
+  const factors = createFactorsRepository(dynamo.doc, tables.Factors)
+  const keys = createMfaKeys(config.MFA_ENCRYPTION_KEYS)
+  const secondFactor = createSecondFactor({ factors, keys, now })
+  const loginStep = createLoginStep({
+    tickets: createTicketsRepository(dynamo.doc, tables.MfaTickets),
+    users,
+    throttle,
+    secondFactor,
+    now,
+    ticketTtlSeconds: config.MFA_TICKET_TTL_SECONDS,
+    maxAttempts: config.MFA_TICKET_MAX_ATTEMPTS,
+  })
+  const mfa = createMfaService({
+    factors,
+    keys,
+    reauthenticate: createReauthentication({ users, hasher, throttle, secondFactor }),
+    now,
+    issuer: config.MFA_TOTP_ISSUER,
+    setupTtlSeconds: config.MFA_SETUP_TTL_SECONDS,
+  })
   const service = createUserService({
     users,
     hasher,
     policy: createPasswordPolicy(loadCommonPasswords()),
-    throttle: createLoginThrottle({
-      attempts: createLoginAttemptsRepository(dynamo.doc, tables.LoginAttempts),
-      now,
-      maxFailures: config.LOGIN_MAX_FAILURES,
-      lockBaseSeconds: config.LOGIN_LOCK_BASE_SECONDS,
-      lockMaxSeconds: config.LOGIN_LOCK_MAX_SECONDS,
-      ttlSeconds: config.LOGIN_ATTEMPTS_TTL_SECONDS,
-      deviceTrustSeconds: config.LOGIN_DEVICE_TRUST_SECONDS,
-    }),
+    throttle,
+    loginStep,
+    secondFactor,
     defaultScope: config.DEFAULT_SCOPE,
     now,
   })
@@ -120,6 +151,7 @@ export async function buildIdentity(config: IdentityConfig, options: BuildOption
     internal.addHook('onRequest', authenticate)
     registerUserRoutes(internal, service)
     registerCredentialRoutes(internal, service)
+    registerMfaRoutes(internal, mfa, loginStep)
   })
   return { app, mail }
 }

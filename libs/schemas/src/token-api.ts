@@ -1,5 +1,6 @@
 import { Type, type Static } from '@sinclair/typebox'
 import { ScopeSchema, SessionIdSchema, UserIdSchema, IsoDateSchema } from './primitives.ts'
+import { AmrSchema } from './mfa-api.ts'
 
 /**
  * The token service's internal API (apps/token) and the claims of the access tokens it signs.
@@ -20,8 +21,10 @@ const DeviceHints = {
 }
 
 // POST /v1/sessions
+// amr (RFC 8176) and authTime (epoch seconds) describe the sign-in; every access token of the
+// session carries them, refreshed ones too. authTime defaults to now.
 export const IssueTokensRequestSchema = Type.Object(
-  { userId: UserIdSchema, scope: ScopeSchema, ...DeviceHints },
+  { userId: UserIdSchema, scope: ScopeSchema, amr: Type.Optional(AmrSchema), authTime: Type.Optional(Type.Integer({ minimum: 0 })), ...DeviceHints },
   { additionalProperties: false },
 )
 export type IssueTokensRequest = Static<typeof IssueTokensRequestSchema>
@@ -99,6 +102,10 @@ export const AccessTokenClaimsSchema = Type.Object({
   iat: Type.Integer(),
   exp: Type.Integer(),
   client_id: Type.Optional(Type.String()),
+  /** RFC 8176: how the user signed in (`pwd`; `pwd otp mfa` after a TOTP step). */
+  amr: Type.Optional(Type.Array(Type.String())),
+  /** OpenID Connect Core §2: when the user signed in, epoch seconds (refreshing does not move it). */
+  auth_time: Type.Optional(Type.Integer()),
 })
 export type AccessTokenClaims = Static<typeof AccessTokenClaimsSchema>
 

@@ -29,10 +29,11 @@ export function registerUserRoutes(app: App, service: UserService): void {
       summary: 'Change a password, given the current one',
       params: UserIdParamsSchema,
       body: ChangePasswordRequestSchema,
-      response: { 204: Type.Null(), 429: ErrorRef, ...commonErrors },
+      response: { 204: Type.Null(), 403: ErrorRef, 429: ErrorRef, ...commonErrors },
     },
   }, async (request, reply) => {
-    await service.changePassword(request.params.userId, request.body.currentPassword, request.body.newPassword, request.body.deviceId)
+    const { currentPassword, newPassword, deviceId, code, recoveryCode } = request.body
+    await service.changePassword(request.params.userId, currentPassword, newPassword, deviceId, { code, recoveryCode })
     return reply.code(204).send(null)
   })
 }

@@ -3,6 +3,8 @@ import type { PasswordHasher } from '@gatehouse/crypto'
 import { AppError } from '@gatehouse/platform'
 import { ErrorCodes, emailProblem, normalizeEmail, type User, type VerifyCredentialsResponse } from '@gatehouse/schemas'
 import type { UsersRepository, UserRecord } from '@gatehouse/dynamo'
+import type { LoginStep } from '../mfa/login-step.ts'
+import type { SecondFactor, SecondFactorProof } from '../mfa/second-factor.ts'
 import type { LoginThrottle } from './login-throttle.ts'
 import type { PasswordPolicy } from './password-policy.ts'
 import { createCredentialChecker } from './credential-checker.ts'
@@ -12,6 +14,8 @@ export interface UserServiceDeps {
   hasher: PasswordHasher
   policy: PasswordPolicy
   throttle: LoginThrottle
+  loginStep: LoginStep
+  secondFactor: SecondFactor
   defaultScope: string
   now: () => number
   newId?: () => string
@@ -64,8 +68,7 @@ export function createUserService(deps: UserServiceDeps) {
     const attempt = await throttle.begin(email, deviceId, newDevice)
     const user = await credentials.check(email, password)
     if (user === undefined) throw invalidCredentials()
-    await attempt.succeeded()
-    return { userId: user.userId, scope: user.scope }
+    return deps.loginStep.afterPassword(user, attempt, deviceId)
   }
 
   async function getUser(userId: string): Promise<User> {
@@ -74,8 +77,11 @@ export function createUserService(deps: UserServiceDeps) {
     return profile(user)
   }
 
-  /** Re-authenticates with the current password (throttled like a login), then stores the new hash. */
-  async function changePassword(userId: string, currentPassword: string, newPassword: string, deviceId?: string): Promise<void> {
+  /**
+   * Re-authenticates with the current password and, for a user with a factor, a current code
+   * (throttled like a login), then stores the new hash.
+   */
+  async function changePassword(userId: string, currentPassword: string, newPassword: string, deviceId?: string, proof: SecondFactorProof = {}): Promise<void> {
     policy(newPassword)
     const user = await users.getById(userId)
     if (user === undefined) {
@@ -85,6 +91,7 @@ export function createUserService(deps: UserServiceDeps) {
     }
     const attempt = await throttle.begin(user.email, deviceId)
     if (!(await hasher.verify(currentPassword, user.passwordHash))) throw invalidCredentials()
+    await deps.secondFactor.verifySecondFactorIfEnrolled(userId, proof)
     await attempt.succeeded()
     const replaced = await users.replacePasswordHash(userId, user.passwordHash, await hasher.hash(newPassword), iso())
     // Another change won the race: the password just verified is no longer current.

@@ -13,6 +13,9 @@ export interface RefreshTokenRecord {
   /** Epoch seconds; also the table's TTL attribute. Never past the session's cap. */
   expiresAt: number
   sessionExpiresAt: number
+  /** How the session's sign-in happened (RFC 8176) and when (epoch seconds): every access token says so. */
+  amr?: string[]
+  authTime?: number
   consumedAt?: string
   successorHash?: string
   successorSealed?: string

@@ -85,6 +85,9 @@ export function createRefreshService(deps: RefreshServiceDeps) {
           issuedAt: now.iso,
           expiresAt: Math.min(now.sec + deps.refreshTtlSec, token.sessionExpiresAt),
           sessionExpiresAt: token.sessionExpiresAt,
+          // A refresh is not a sign-in: the successor keeps how and when the user signed in.
+          ...(token.amr === undefined ? {} : { amr: token.amr }),
+          ...(token.authTime === undefined ? {} : { authTime: token.authTime }),
         }
         const outcome = await deps.transactions.rotate({
           old: token,

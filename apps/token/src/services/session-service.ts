@@ -47,6 +47,8 @@ export function createSessionService(deps: SessionServiceDeps) {
         issuedAt: now.iso,
         expiresAt: Math.min(now.sec + deps.refreshTtlSec, sessionExpiresAt),
         sessionExpiresAt,
+        ...(request.amr === undefined ? {} : { amr: request.amr }),
+        authTime: request.authTime ?? now.sec,
       }
       await deps.transactions.createSession(session, record)
       return tokenPair(deps.accessTokens, record, refreshToken, now.sec)

@@ -5,7 +5,14 @@ import type { AccessTokens } from './access-tokens.ts'
 /** A fresh access token for the session that `refresh` belongs to, paired with that refresh token. */
 export function tokenPair(accessTokens: AccessTokens, refresh: RefreshTokenRecord, refreshToken: string, nowSec: number): TokenPair {
   const { accessToken, expiresIn } = accessTokens.issue(
-    { userId: refresh.userId, scope: refresh.scope, sessionId: refresh.sessionId, notAfterSec: refresh.sessionExpiresAt },
+    {
+      userId: refresh.userId,
+      scope: refresh.scope,
+      sessionId: refresh.sessionId,
+      notAfterSec: refresh.sessionExpiresAt,
+      ...(refresh.amr === undefined ? {} : { amr: refresh.amr }),
+      ...(refresh.authTime === undefined ? {} : { authTime: refresh.authTime }),
+    },
     nowSec,
   )
   return {
