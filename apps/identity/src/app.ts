@@ -18,6 +18,7 @@ import { setUpMail, type MailSetup } from './mail/setup.ts'
 import { createFactorsRepository } from './mfa/factors-repository.ts'
 import { createLoginStep } from './mfa/login-step.ts'
 import { createMfaKeys } from './mfa/mfa-keys.ts'
+import { createFactorNotices } from './mfa/notices.ts'
 import { createMfaService } from './mfa/mfa-service.ts'
 import { createReauthentication } from './mfa/reauthenticate.ts'
 import { registerMfaRoutes } from './mfa/routes.ts'
@@ -110,7 +111,8 @@ export async function buildIdentity(config: IdentityConfig, options: BuildOption
   })
   const factors = createFactorsRepository(dynamo.doc, tables.Factors)
   const keys = createMfaKeys(config.MFA_ENCRYPTION_KEYS)
-  const secondFactor = createSecondFactor({ factors, keys, now })
+  const notices = createFactorNotices(mail.notices, app.log)
+  const secondFactor = createSecondFactor({ factors, keys, now, onRecoveryCodeUsed: notices.recoveryCodeUsed })
   const loginStep = createLoginStep({
     tickets: createTicketsRepository(dynamo.doc, tables.MfaTickets),
     users,
@@ -127,6 +129,7 @@ export async function buildIdentity(config: IdentityConfig, options: BuildOption
     now,
     issuer: config.MFA_TOTP_ISSUER,
     setupTtlSeconds: config.MFA_SETUP_TTL_SECONDS,
+    events: notices,
   })
   const service = createUserService({
     users,
