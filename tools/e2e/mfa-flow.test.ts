@@ -1,14 +1,14 @@
 /**
  * End to end, second factors: DynamoDB Local, a real SMTP server and the three services as
  * separate processes, driven only over HTTP. Codes come from an independent RFC 6238
- * implementation (apps/identity/test/mfa/rfc6238.ts, node:crypto), never from otplib.
+ * implementation (./rfc6238.ts, node:crypto; a copy of apps/identity/test/mfa/rfc6238.ts, since tools may not import an app's files), never from otplib.
  */
 import t from 'tap'
 import { randomBytes } from 'node:crypto'
 import { createDynamoClients, createTables } from '@gatehouse/dynamo'
 import { startTestSmtpServer } from '@gatehouse/mail/testing'
 import { startStack, type Stack } from '@gatehouse/stack'
-import { totp } from '../../apps/identity/test/mfa/rfc6238.ts'
+import { totp } from './rfc6238.ts'
 import { Browser, introspect } from './client.ts'
 
 const endpoint = process.env['DYNAMODB_ENDPOINT']
