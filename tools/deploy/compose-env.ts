@@ -1,7 +1,7 @@
 /**
  * Secrets for the local compose stack, written to docker/.env (read by `docker compose`, ignored
- * by git and by the image build): the gateway's service-client secret and a fresh RS256 signing
- * key set. Production never uses this file: see docs/deploy.md (Secrets Manager / SSM).
+ * by git and by the image build): the gateway's service-client secret, a fresh RS256 signing
+ * key set and identity's MFA key. Production never uses this file: see docs/deploy.md (Secrets Manager / SSM).
  *   npm run compose-env [-- --force]
  */
 import { randomBytes } from 'node:crypto'
@@ -16,6 +16,7 @@ export function composeSecrets(): Record<string, string> {
   return {
     GATEHOUSE_GATEWAY_SECRET: randomBytes(32).toString('base64url'),
     GATEHOUSE_SIGNING_KEYS: JSON.stringify({ keys: [generateSigningKey('RS256')] }),
+    GATEHOUSE_MFA_KEYS: `k1:${randomBytes(32).toString('base64url')}`,
   }
 }
 

@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { dirname } from 'node:path'
 import { generateSigningKey, type KeySet } from '@gatehouse/crypto'
-import { newSecrets, type StackSecrets } from '@gatehouse/stack'
+import { newMfaKeys, newSecrets, type StackSecrets } from '@gatehouse/stack'
 
 /**
  * Development state that must survive restarts, or sessions and tokens would die with every
@@ -21,5 +21,11 @@ export function devSigningKeys(path: string): { value: KeySet; created: boolean 
 }
 
 export function devSecrets(path: string): { value: StackSecrets; created: boolean } {
-  return readOrCreate(path, newSecrets)
+  const state = readOrCreate(path, newSecrets)
+  // Secrets written before second factors existed get their MFA key once, kept from then on.
+  if (state.value.mfaEncryptionKeys === undefined) {
+    state.value.mfaEncryptionKeys = newMfaKeys()
+    writeFileSync(path, `${JSON.stringify(state.value, null, 2)}\n`, { mode: 0o600 })
+  }
+  return state
 }

@@ -8,6 +8,7 @@ import { loadSheddingFrom } from '@gatehouse/schemas'
 import { corsOrigins, trustProxy, type GatewayConfig } from './config.ts'
 import { createDownstream, type Downstream } from './clients/downstream.ts'
 import { createIdentityClient } from './clients/identity-client.ts'
+import { createMfaClient } from './clients/mfa-client.ts'
 import { createTokenClient } from './clients/token-client.ts'
 import { createBearerGuard } from './plugins/bearer-auth.ts'
 import { createCsrfGuard } from './plugins/csrf.ts'
@@ -26,6 +27,8 @@ import { createLifecycleClient } from './clients/lifecycle-client.ts'
 import { registerAccountDeletionRoute } from './routes/account-deletion.ts'
 import { registerEmailRoutes } from './routes/email.ts'
 import { registerPasswordResetRoutes } from './routes/password-reset.ts'
+import { registerMfaRoutes } from './routes/mfa.ts'
+import { createMfaFlows } from './services/mfa-flows.ts'
 
 export interface BuildOptions {
   logger?: Logger
@@ -86,11 +89,13 @@ export async function buildApp(config: GatewayConfig, options: BuildOptions = {}
   const deviceCookie = createDeviceCookie(config.DEVICE_COOKIE_NAME, config.COOKIE_SECURE, config.DEVICE_COOKIE_MAX_AGE_SECONDS)
   registerAuthRoutes(app, { auth, cookie: refreshCookie, deviceCookie, limits, csrf: createCsrfGuard(origins) })
   const bearer = createBearerGuard(token)
+  const csrf = createCsrfGuard(origins)
   registerAccountRoutes(app, { auth, cookie: refreshCookie, deviceCookie, bearer })
   const lifecycle = createLifecycleClient(identityService)
   registerPasswordResetRoutes(app, { lifecycle, token, limits })
   registerEmailRoutes(app, { lifecycle, limits, bearer })
   registerAccountDeletionRoute(app, { lifecycle, token, cookie: refreshCookie, deviceCookie, bearer })
+  registerMfaRoutes(app, { flows: createMfaFlows({ mfa: createMfaClient(identityService), token }), cookie: refreshCookie, deviceCookie, limits, csrf, bearer })
   registerJwksRoute(app, createJwksCache(token, config.JWKS_CACHE_SECONDS), config.JWKS_CACHE_SECONDS)
 
   const ping = (service: Downstream) => async () => {

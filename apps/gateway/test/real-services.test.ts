@@ -318,7 +318,7 @@ t.test('/docs/json is OpenAPI 3 listing every public route with its schemas', as
   const body = (path: string) => doc.paths[path].post.requestBody.content['application/json'].schema
   t.same(Object.keys(body('/auth/register').properties).sort(), ['email', 'password'])
   t.same(Object.keys(body('/auth/login').properties).sort(), ['email', 'password'])
-  t.same(Object.keys(body('/auth/password').properties).sort(), ['currentPassword', 'newPassword'])
+  t.same(Object.keys(body('/auth/password').properties).sort(), ['code', 'currentPassword', 'newPassword', 'recoveryCode'])
   const ok = (path: string, method: string, status: number) => doc.paths[path][method].responses[String(status)].content['application/json'].schema
   t.same(Object.keys(ok('/auth/login', 'post', 200).properties).sort(), ['accessToken', 'expiresIn', 'refreshExpiresIn', 'refreshToken', 'tokenType'])
   t.same(ok('/auth/login', 'post', 200).required.sort(), ['accessToken', 'expiresIn', 'tokenType'], 'the refresh token is optional: body transport only')

@@ -23,6 +23,15 @@ import { createEmailVerification } from './lifecycle/email-verification.ts'
 import { createOneTimeTokensRepository } from './lifecycle/one-time-tokens-repository.ts'
 import { createPasswordReset } from './lifecycle/password-reset.ts'
 import { registerLifecycleRoutes } from './lifecycle/routes.ts'
+import { createFactorsRepository } from './mfa/factors-repository.ts'
+import { createLoginStep } from './mfa/login-step.ts'
+import { createMfaKeys } from './mfa/mfa-keys.ts'
+import { createFactorNotices } from './mfa/notices.ts'
+import { createMfaService } from './mfa/mfa-service.ts'
+import { createReauthentication } from './mfa/reauthenticate.ts'
+import { registerMfaRoutes } from './mfa/routes.ts'
+import { createSecondFactor } from './mfa/second-factor.ts'
+import { createTicketsRepository } from './mfa/tickets-repository.ts'
 
 export interface BuildOptions {
   logger?: Logger
@@ -122,6 +131,28 @@ export async function buildIdentity(config: IdentityConfig, options: BuildOption
     ttlSeconds: config.LOGIN_ATTEMPTS_TTL_SECONDS,
     deviceTrustSeconds: config.LOGIN_DEVICE_TRUST_SECONDS,
   })
+  const factors = createFactorsRepository(dynamo.doc, tables.Factors)
+  const keys = createMfaKeys(config.MFA_ENCRYPTION_KEYS)
+  const notices = createFactorNotices(mail.notices, app.log)
+  const secondFactor = createSecondFactor({ factors, keys, now, onRecoveryCodeUsed: notices.recoveryCodeUsed })
+  const loginStep = createLoginStep({
+    tickets: createTicketsRepository(dynamo.doc, tables.MfaTickets),
+    users,
+    throttle,
+    secondFactor,
+    now,
+    ticketTtlSeconds: config.MFA_TICKET_TTL_SECONDS,
+    maxAttempts: config.MFA_TICKET_MAX_ATTEMPTS,
+  })
+  const mfa = createMfaService({
+    factors,
+    keys,
+    reauthenticate: createReauthentication({ users, hasher, throttle, secondFactor }),
+    now,
+    issuer: config.MFA_TOTP_ISSUER,
+    setupTtlSeconds: config.MFA_SETUP_TTL_SECONDS,
+    events: notices,
+  })
   const reset = createPasswordReset({ users, usersTable: tables.Users, tokens, outbox: mail.outbox, notices: mail.notices, hasher, policy, throttle, resetTtlSeconds: config.PASSWORD_RESET_TTL_SECONDS, now })
   mail.resolvers['password-reset-request'] = reset.resolveResetRequest
   const deletion = createAccountDeletion({
@@ -136,6 +167,7 @@ export async function buildIdentity(config: IdentityConfig, options: BuildOption
       // The failure counter goes; trust granted so far is ended, so a later account with this
       // address inherits none of it (trust items themselves are keyed by device, and expire).
       async (user) => { await throttle.credentialsChanged(user.email) },
+      async (user) => mfa.eraseUser(user.userId),
     ],
   })
   const service = createUserService({
@@ -145,6 +177,8 @@ export async function buildIdentity(config: IdentityConfig, options: BuildOption
     hasher,
     policy,
     throttle,
+    loginStep,
+    secondFactor,
     defaultScope: config.DEFAULT_SCOPE,
     now,
     signUpWrites: verification.signUpWrites,
@@ -166,6 +200,7 @@ export async function buildIdentity(config: IdentityConfig, options: BuildOption
     registerCredentialRoutes(internal, service)
     registerActivityRoutes(internal, events)
     registerLifecycleRoutes(internal, { reset, verification, deletion })
+    registerMfaRoutes(internal, mfa, loginStep)
   })
   return { app, mail }
 }

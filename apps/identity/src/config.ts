@@ -66,5 +66,19 @@ export const IdentityConfigSchema = Type.Object({
   EMAIL_VERIFICATION_TTL_SECONDS: Type.Integer({ minimum: 300, maximum: 604_800, default: 86_400 }),
   /** SES API endpoint override (a local emulator); unset for AWS. */
   SES_ENDPOINT: Type.Optional(Type.String({ format: 'uri' })),
+  /**
+   * Keys sealing TOTP secrets and keying recovery-code digests: `id:key,…`, each key 32 random
+   * bytes in base64url; the first is active, the others still open what they sealed (rotation).
+   * Held in a KMS-encrypted secret store in production (docs/decisions.md), never in the database.
+   */
+  MFA_ENCRYPTION_KEYS: Type.String({ minLength: 1, pattern: '^[A-Za-z0-9_-]{1,32}:[A-Za-z0-9_-]{43}(,[A-Za-z0-9_-]{1,32}:[A-Za-z0-9_-]{43})*$' }),
+  /** The issuer an authenticator app shows next to the account. */
+  MFA_TOTP_ISSUER: Type.String({ minLength: 1, maxLength: 64, default: 'gatehouse' }),
+  /** How long an mfaToken (the sign-in step after the password) lives. */
+  MFA_TICKET_TTL_SECONDS: Type.Integer({ minimum: 30, maximum: 900, default: 300 }),
+  /** Codes one mfaToken may try before it is dead (each also counts on the login throttle). */
+  MFA_TICKET_MAX_ATTEMPTS: Type.Integer({ minimum: 1, maximum: 10, default: 5 }),
+  /** How long a started TOTP enrolment waits for its confirming code. */
+  MFA_SETUP_TTL_SECONDS: Type.Integer({ minimum: 60, maximum: 3600, default: 900 }),
 })
 export type IdentityConfig = Static<typeof IdentityConfigSchema>

@@ -10,6 +10,8 @@ export const CLIENT_ID = 'gateway'
 export const CLIENT_SECRET = 'test-secret-0123456789abcdef'
 export const AUTH = { authorization: basicAuthorization(CLIENT_ID, CLIENT_SECRET) }
 export const PASSWORD = 'violet-harbour-lantern-42'
+/** A fixed test key (32 bytes of 0x07): only tests use it. */
+export const TEST_MFA_KEYS = `k1:${Buffer.alloc(32, 7).toString('base64url')}`
 
 type Tap = { teardown(fn: () => unknown): void }
 
@@ -46,6 +48,7 @@ export function testConfig(dynamo: TestDynamo, env: Record<string, string> = {})
     MAIL_WORKER: 'off',
     // The shared test machine stalls whole processes for seconds: no event-loop shedding in tests.
     MAX_EVENT_LOOP_DELAY_SECONDS: '0',
+    MFA_ENCRYPTION_KEYS: TEST_MFA_KEYS,
     ...env,
   })
 }
@@ -74,7 +77,7 @@ export async function login(app: App, email: string, password = PASSWORD, device
 }
 
 /** Every item of one table: proves what was (or was not) written. */
-export async function scanAll(dynamo: TestDynamo, table: 'Users' | 'LoginAttempts'): Promise<Record<string, unknown>[]> {
+export async function scanAll(dynamo: TestDynamo, table: 'Users' | 'LoginAttempts' | 'Factors' | 'MfaTickets'): Promise<Record<string, unknown>[]> {
   const { Items } = await dynamo.doc.send(new ScanCommand({ TableName: dynamo.tables[table], ConsistentRead: true }))
   return Items ?? []
 }

@@ -11,6 +11,7 @@ Object.assign(process.env, {
   TABLE_PREFIX: dynamo.prefix,
   SERVICE_CLIENTS: `gateway:${randomBytes(24).toString('base64url')}`,
   BCRYPT_COST: '4',
+  MFA_ENCRYPTION_KEYS: `k1:${randomBytes(32).toString('base64url')}`,
 })
 const { handler, app } = await import('../src/lambda.ts')
 t.teardown(() => app.close())

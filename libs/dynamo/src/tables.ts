@@ -6,7 +6,7 @@ import type { CreateTableCommandInput } from '@aws-sdk/client-dynamodb'
  */
 export interface TableDefinition {
   /** Logical name; the physical name is `${prefix}${name}`. */
-  name: 'Users' | 'LoginAttempts' | 'RefreshTokens' | 'Sessions' | 'MailOutbox' | 'SecurityEvents' | 'OneTimeTokens'
+  name: 'Users' | 'LoginAttempts' | 'Factors' | 'MfaTickets' | 'RefreshTokens' | 'Sessions' | 'MailOutbox' | 'SecurityEvents' | 'OneTimeTokens'
   /** Which service may touch it (least-privilege IAM is generated from this). */
   owner: 'identity' | 'token'
   /** Other services that only append items (PutItem), e.g. token recording security events. */
@@ -51,6 +51,34 @@ export const TABLES: readonly TableDefinition[] = [
     // and the devices trusted for an account; keys are built by identity's repository.
     keySchema: [{ AttributeName: 'key', KeyType: 'HASH' }],
     attributes: [{ AttributeName: 'key', AttributeType: 'S' }],
+    globalSecondaryIndexes: [],
+    ttlAttribute: 'expiresAt',
+  },
+  {
+    name: 'Factors',
+    owner: 'identity',
+    // A user's second factors, one partition per user, bounded by construction: `totp` (the
+    // active authenticator, secret sealed), `totp-pending` (an enrolment not yet confirmed, TTL)
+    // and `recovery` (the hashes of the current recovery codes, one string set). Read with
+    // GetItem only; erasing a user deletes these known keys.
+    keySchema: [
+      { AttributeName: 'userId', KeyType: 'HASH' },
+      { AttributeName: 'factor', KeyType: 'RANGE' },
+    ],
+    attributes: [
+      { AttributeName: 'userId', AttributeType: 'S' },
+      { AttributeName: 'factor', AttributeType: 'S' },
+    ],
+    globalSecondaryIndexes: [],
+    ttlAttribute: 'expiresAt',
+  },
+  {
+    name: 'MfaTickets',
+    owner: 'identity',
+    // The sign-in step between a right password and the second factor: key = SHA-256 of the
+    // opaque mfaToken, so a table read yields no usable ticket; five minutes, TTL.
+    keySchema: [{ AttributeName: 'ticketHash', KeyType: 'HASH' }],
+    attributes: [{ AttributeName: 'ticketHash', AttributeType: 'S' }],
     globalSecondaryIndexes: [],
     ttlAttribute: 'expiresAt',
   },

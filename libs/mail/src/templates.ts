@@ -19,6 +19,9 @@ export interface TemplateData {
   'email-changed': { newEmail: string }
   'account-deleted': Record<string, never>
   'sign-up-attempt': Record<string, never>
+  'factor-enabled': Record<string, never>
+  'factor-disabled': Record<string, never>
+  'recovery-code-used': { left: number }
 }
 export type TemplateName = keyof TemplateData
 
@@ -73,7 +76,24 @@ const TEMPLATES: { [K in TemplateName]: (data: TemplateData[K], context: Templat
     action: { label: 'Forgot your password? Reset it here', url: `${context.publicUrl}/forgot-password` },
     footer: [IGNORE],
   }),
+  // Second-factor notices (issue 15).
+  'factor-enabled': () => render({
+    subject: 'Two-step sign-in was turned on',
+    paragraphs: ['An authenticator app was added to your account: signing in now asks for a code from it.'],
+    footer: [NOT_YOU],
+  }),
+  'factor-disabled': () => render({
+    subject: 'Two-step sign-in was turned off',
+    paragraphs: ['The authenticator app was removed from your account, and its recovery codes no longer work. Signing in asks only for your password.'],
+    footer: [NOT_YOU],
+  }),
+  'recovery-code-used': (data) => render({
+    subject: 'A recovery code was used',
+    paragraphs: [`One of your recovery codes was just used to confirm it was you. ${data.left === 1 ? '1 code is' : `${data.left} codes are`} left.`, 'If you have lost your authenticator, sign in and set up a new one; new recovery codes replace the old ones.'],
+    footer: [NOT_YOU],
+  }),
 }
+
 
 export function isTemplateName(name: string): name is TemplateName {
   return Object.hasOwn(TEMPLATES, name)

@@ -13,7 +13,9 @@ export const REDACT_PATHS = [
   'headers.authorization',
   'headers.cookie',
   ...['password', 'currentPassword', 'newPassword', 'passwordHash', 'token', 'accessToken', 'refreshToken',
-    'refresh_token', 'access_token', 'client_secret', 'secret', 'privateKey', 'd', 'successor'].flatMap((field) => [
+    'refresh_token', 'access_token', 'client_secret', 'secret', 'privateKey', 'd', 'successor',
+    // Second factors (not `code`: error objects carry one); bodies are never logged anyway.
+    'recoveryCode', 'recoveryCodes', 'mfaToken', 'secretSealed', 'otpauthUri'].flatMap((field) => [
     field, `*.${field}`, `*.*.${field}`,
   ]),
 ]

@@ -1,5 +1,6 @@
 import { Type, type Static } from '@sinclair/typebox'
 import { EmailSchema, IsoDateSchema, NO_NUL_PATTERN, ScopeSchema, UserIdSchema } from './primitives.ts'
+import { MfaChallengeSchema, SecondFactorFields } from './mfa-api.ts'
 
 /**
  * The identity service's internal API (`/v1`, HTTP Basic service credentials on every route).
@@ -70,10 +71,14 @@ export const VerifyCredentialsRequestSchema = Type.Object(
 )
 export type VerifyCredentialsRequest = Static<typeof VerifyCredentialsRequestSchema>
 
-export const VerifyCredentialsResponseSchema = Type.Object(
+export const PasswordVerifiedSchema = Type.Object(
   { userId: UserIdSchema, scope: ScopeSchema },
   { additionalProperties: false },
 )
+export type PasswordVerified = Static<typeof PasswordVerifiedSchema>
+
+/** A user without a second factor is signed in; one with a factor gets the MFA step (mfa-api.ts). */
+export const VerifyCredentialsResponseSchema = Type.Union([PasswordVerifiedSchema, MfaChallengeSchema])
 export type VerifyCredentialsResponse = Static<typeof VerifyCredentialsResponseSchema>
 
 /** Path parameters of GET /v1/users/:userId (→ 200 User; 404 NOT_FOUND) and the password route. */
@@ -87,7 +92,8 @@ export type UserIdParams = Static<typeof UserIdParamsSchema>
  */
 export const ChangePasswordRequestSchema = Type.Object(
   // deviceId as for verify: the re-authentication is throttled like a login, on the same counters.
-  { currentPassword: PresentedPasswordSchema, newPassword: NewPasswordSchema, deviceId: Type.Optional(DeviceIdSchema) },
+  // code / recoveryCode: required when the user has a second factor (403 MFA_REQUIRED otherwise).
+  { currentPassword: PresentedPasswordSchema, newPassword: NewPasswordSchema, deviceId: Type.Optional(DeviceIdSchema), ...SecondFactorFields },
   { additionalProperties: false },
 )
 export type ChangePasswordRequest = Static<typeof ChangePasswordRequestSchema>

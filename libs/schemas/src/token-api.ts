@@ -1,6 +1,7 @@
 import { Type, type Static } from '@sinclair/typebox'
 import { ScopeSchema, SessionIdSchema, UserIdSchema, IsoDateSchema } from './primitives.ts'
 import { RevokedBySchema } from './security-events.ts'
+import { AmrSchema } from './mfa-api.ts'
 
 /**
  * The token service's internal API (apps/token) and the claims of the access tokens it signs.
@@ -21,10 +22,13 @@ const DeviceHints = {
 }
 
 // POST /v1/sessions
+// amr (RFC 8176) and authTime describe the sign-in; every access token of the
+// session carries them, refreshed ones too. authTime defaults to now.
 export const IssueTokensRequestSchema = Type.Object(
   {
     userId: UserIdSchema,
     scope: ScopeSchema,
+    amr: Type.Optional(AmrSchema),
     /**
      * When the user proved their credentials (the gateway's clock before it asked identity). A
      * revoke-all marker is compared with this, not with the session's creation, so a login
@@ -111,6 +115,10 @@ export const AccessTokenClaimsSchema = Type.Object({
   iat: Type.Integer(),
   exp: Type.Integer(),
   client_id: Type.Optional(Type.String()),
+  /** RFC 8176: how the user signed in (`pwd`; `pwd otp mfa` after a TOTP step). */
+  amr: Type.Optional(Type.Array(Type.String())),
+  /** OpenID Connect Core §2: when the user signed in, epoch seconds (refreshing does not move it). */
+  auth_time: Type.Optional(Type.Integer()),
 })
 export type AccessTokenClaims = Static<typeof AccessTokenClaimsSchema>
 

@@ -1,4 +1,4 @@
-export { startStack, newSecrets, type Stack, type StackOptions, type StackSecrets, type ClientCredentials } from './stack.ts'
+export { startStack, newSecrets, newMfaKeys, type Stack, type StackOptions, type StackSecrets, type ClientCredentials } from './stack.ts'
 export { startServiceProcess, serviceCommand, type ServiceName, type ServiceProcess } from './service-process.ts'
 export { formatLogLine } from './log-format.ts'
 export { restApiEvent, httpApiEvent, lambdaContext, type EventRequest } from './lambda-events.ts'

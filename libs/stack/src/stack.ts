@@ -13,6 +13,8 @@ export interface StackSecrets {
   gateway: ClientCredentials
   /** An introspection-only client, as another resource server would hold. */
   introspection: ClientCredentials
+  /** Identity's MFA_ENCRYPTION_KEYS (`id:key`); a fresh key when absent (stored secrets from before it existed). */
+  mfaEncryptionKeys?: string
 }
 
 export interface StackOptions {
@@ -56,9 +58,12 @@ export interface Stack {
   stop(): Promise<void>
 }
 
+/** One MFA key, `k<date>:<32 random bytes>`, in the form identity's MFA_ENCRYPTION_KEYS takes. */
+export const newMfaKeys = (): string => `k${Date.now().toString(36)}:${randomBytes(32).toString('base64url')}`
+
 export function newSecrets(): StackSecrets {
   const secret = (): string => randomBytes(24).toString('base64url')
-  return { gateway: { id: 'gateway', secret: secret() }, introspection: { id: 'resource-server', secret: secret() } }
+  return { gateway: { id: 'gateway', secret: secret() }, introspection: { id: 'resource-server', secret: secret() }, mfaEncryptionKeys: newMfaKeys() }
 }
 
 /**
@@ -93,6 +98,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       BCRYPT_COST: String(options.bcryptCost ?? 12),
       PUBLIC_URL: urls.gateway,
       ...(options.smtpUrl === undefined ? { MAIL_WORKER: 'off' } : { SMTP_URL: options.smtpUrl, MAIL_WORKER: 'on', MAIL_POLL_SECONDS: '1' }),
+      MFA_ENCRYPTION_KEYS: secrets.mfaEncryptionKeys ?? newMfaKeys(),
       ...options.env?.identity,
     },
     token: {

@@ -24,7 +24,7 @@ export interface IdentityClient {
 
 const POLICY_CODES = new Set<string>([ErrorCodes.WEAK_PASSWORD, ErrorCodes.PASSWORD_TOO_LONG, ErrorCodes.VALIDATION_FAILED])
 
-function tooManyAttempts(answer: DownstreamAnswer): AppError {
+export function tooManyAttempts(answer: DownstreamAnswer): AppError {
   const seconds = retryAfterSeconds(answer)
   return new AppError(429, ErrorCodes.TOO_MANY_ATTEMPTS, 'Too many failed attempts; try again later', {
     details: { retryAfterSeconds: seconds },
@@ -33,7 +33,7 @@ function tooManyAttempts(answer: DownstreamAnswer): AppError {
 }
 
 /** 401 for the user's credentials; a 401 INVALID_CLIENT means our own service credentials failed. */
-const badCredentials = (answer: DownstreamAnswer): boolean =>
+export const badCredentials = (answer: DownstreamAnswer): boolean =>
   answer.status === 401 && downstreamError(answer).code === ErrorCodes.INVALID_CREDENTIALS
 
 /**
@@ -41,12 +41,24 @@ const badCredentials = (answer: DownstreamAnswer): boolean =>
  * new password was refused) and 413 (the body we forwarded exceeds identity's limit, the client's
  * input, not a server fault).
  */
-function clientError(answer: DownstreamAnswer): AppError | undefined {
+export function clientError(answer: DownstreamAnswer): AppError | undefined {
   if (answer.status === 413) return new AppError(413, ErrorCodes.PAYLOAD_TOO_LARGE, 'Request body is too large')
   const { code, message } = downstreamError(answer)
   if (answer.status !== 400 || !POLICY_CODES.has(code)) return undefined
   // Only the code and message pass; internal details (paths in identity's schemas) stay inside.
   return new AppError(400, code as (typeof ErrorCodes)['WEAK_PASSWORD'], message || 'Password does not meet the policy')
+}
+
+/**
+ * A sensitive action refused for its second factor: 403 MFA_REQUIRED (with the methods the
+ * user has) or INVALID_MFA_CODE, passed on; nothing else of identity's details leaves.
+ */
+export function secondFactorError(answer: DownstreamAnswer): AppError | undefined {
+  if (answer.status !== 403) return undefined
+  const { code, message, details } = downstreamError(answer)
+  if (code === ErrorCodes.MFA_REQUIRED) return new AppError(403, ErrorCodes.MFA_REQUIRED, message, { details: { methods: details['methods'] } })
+  if (code === ErrorCodes.INVALID_MFA_CODE) return new AppError(403, ErrorCodes.INVALID_MFA_CODE, 'The code is not valid')
+  return undefined
 }
 
 /** The identity service's internal API, its answers mapped to public errors. */
@@ -81,6 +93,8 @@ export function createIdentityClient(downstream: Downstream): IdentityClient {
       // 403, not 401: the bearer token is fine, and a 401 would tell clients to sign the user out.
       if (badCredentials(answer)) throw new AppError(403, ErrorCodes.INVALID_CREDENTIALS, 'Current password is incorrect')
       if (answer.status === 429) throw tooManyAttempts(answer)
+      const factorError = secondFactorError(answer)
+      if (factorError !== undefined) throw factorError
       throw clientError(answer) ?? unexpectedAnswer(context, downstream, answer)
     },
 

@@ -1,5 +1,5 @@
 import { Type, type Static } from '@sinclair/typebox'
-import { EmailSchema, IsoDateSchema, NO_NUL_PATTERN, PASSWORD_MAX_BYTES, SessionIdSchema, UserIdSchema } from '@gatehouse/schemas'
+import { EmailSchema, IsoDateSchema, NO_NUL_PATTERN, PASSWORD_MAX_BYTES, SecondFactorFields, SessionIdSchema, UserIdSchema } from '@gatehouse/schemas'
 
 /**
  * The public API's shapes. Response schemas double as a filter: the refresh token, the session id
@@ -16,7 +16,7 @@ export const ErrorRef = Type.Ref('ErrorResponse')
  */
 export const PUBLIC_PASSWORD_MAX_LENGTH = 256
 
-const PresentedPasswordSchema = Type.String({ minLength: 1, maxLength: PUBLIC_PASSWORD_MAX_LENGTH, pattern: NO_NUL_PATTERN, description: 'Password to check' })
+export const PresentedPasswordSchema = Type.String({ minLength: 1, maxLength: PUBLIC_PASSWORD_MAX_LENGTH, pattern: NO_NUL_PATTERN, description: 'Password to check' })
 export const NewPasswordSchema = Type.String({
   minLength: 1,
   maxLength: PUBLIC_PASSWORD_MAX_LENGTH,
@@ -94,6 +94,8 @@ export const ChangePasswordBodySchema = Type.Object(
   {
     currentPassword: PresentedPasswordSchema,
     newPassword: NewPasswordSchema,
+    // For a user with a second factor: a current code or an unused recovery code (403 MFA_REQUIRED otherwise).
+    ...SecondFactorFields,
   },
   { additionalProperties: false },
 )

@@ -28,12 +28,18 @@ export interface AuthService {
 
 /** Revoke-all attempts after a password change, and the pause before each retry. */
 const REVOKE_RETRY_DELAYS_MS = [100, 400]
+/**
+ * A right password for an account with a second factor: no tokens and no refresh cookie, but an
+ * mfaToken for POST /auth/login/mfa, in the shape Auth0's clients know (`mfa_required`).
+ */
+export const mfaRequired = (mfaToken: string, methods: string[]): AppError =>
+  new AppError(403, ErrorCodes.MFA_REQUIRED, 'A second factor is needed to finish signing in', { details: { mfaToken, methods } })
 
 const USER_AGENT_MAX = 512
 const IP_SHAPE = /^[0-9A-Fa-f:.]{1,45}$/
 
 /** Device hints as the token service accepts them: a long User-Agent is cut, an odd IP dropped. */
-function hints(device: DeviceHints): DeviceHints {
+export function hints(device: DeviceHints): DeviceHints {
   return {
     ...(device.userAgent === undefined || device.userAgent === '' ? {} : { userAgent: device.userAgent.slice(0, USER_AGENT_MAX) }),
     ...(device.ip !== undefined && IP_SHAPE.test(device.ip) ? { ip: device.ip } : {}),
@@ -76,8 +82,9 @@ export function createAuthService(deps: { identity: IdentityClient; token: Token
     async login(context, credentials, device) {
       // Taken before the password is checked: a password change that lands meanwhile ends this session too.
       const authTime = new Date().toISOString()
-      const { userId, scope } = await identity.verifyCredentials(context, credentials)
-      return token.issue(context, { userId, scope, authTime, ...hints(device) })
+      const verified = await identity.verifyCredentials(context, credentials)
+      if ('mfaRequired' in verified) throw mfaRequired(verified.mfaToken, verified.methods)
+      return token.issue(context, { userId: verified.userId, scope: verified.scope, amr: ['pwd'], authTime, ...hints(device) })
     },
 
     refresh: (context, refreshToken, device) => token.refresh(context, { refreshToken, ...hints(device) }),

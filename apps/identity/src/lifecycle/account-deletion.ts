@@ -3,7 +3,7 @@ import { guardKey, type UserRecord, type UsersRepository } from '@gatehouse/dyna
 import { AppError } from '@gatehouse/platform'
 import { ErrorCodes } from '@gatehouse/schemas'
 import type { NoticeService } from '../mail/notices.ts'
-import type { LoginThrottle } from '../services/login-throttle.ts'
+import { settleAttempt, type LoginThrottle } from '../services/login-throttle.ts'
 
 /**
  * Removes one kind of per-user data. Every table identity keeps about a user has one eraser in
@@ -36,8 +36,9 @@ export function createAccountDeletion(deps: AccountDeletionDeps) {
       throw wrongPassword()
     }
     const attempt = await deps.throttle.begin(user.email, deviceId)
-    if (!(await deps.hasher.verify(currentPassword, user.passwordHash))) throw wrongPassword()
-    await attempt.succeeded()
+    await settleAttempt(attempt, async () => {
+      if (!(await deps.hasher.verify(currentPassword, user.passwordHash))) throw wrongPassword()
+    })
     // Erasers first: if one fails the account still exists and the user can try again; the user
     // item goes last, so nothing is ever left behind without a user to find it by.
     for (const erase of deps.erasers) await erase(user)

@@ -30,10 +30,11 @@ export function registerUserRoutes(app: App, service: UserService): void {
       summary: 'Change a password, given the current one',
       params: UserIdParamsSchema,
       body: ChangePasswordRequestSchema,
-      response: { 204: Type.Null(), 429: ErrorRef, 503: ErrorRef, ...commonErrors },
+      response: { 204: Type.Null(), 403: ErrorRef, 429: ErrorRef, 503: ErrorRef, ...commonErrors },
     },
   }, async (request, reply) => {
-    await service.changePassword(request.params.userId, request.body.currentPassword, request.body.newPassword, { ...clientOriginOf(request), log: request.log }, request.body.deviceId, callerGone(reply.raw))
+    const { currentPassword, newPassword, deviceId, code, recoveryCode } = request.body
+    await service.changePassword(request.params.userId, currentPassword, newPassword, { ...clientOriginOf(request), log: request.log }, deviceId, { code, recoveryCode }, callerGone(reply.raw))
     return reply.code(204).send(null)
   })
 }

@@ -214,3 +214,29 @@ export function createLoginThrottle(options: LoginThrottleOptions) {
 }
 
 export type LoginThrottle = ReturnType<typeof createLoginThrottle>
+
+/** A wrong password or second-factor code: what the throttle counts. Anything else counts nothing. */
+const isWrongSecret = (error: unknown): boolean =>
+  error instanceof AppError && (error.code === ErrorCodes.INVALID_CREDENTIALS || error.code === ErrorCodes.INVALID_MFA_CODE)
+
+/**
+ * Settles a reserved attempt whose checks threw: a wrong password or code counts one failure
+ * (`onFailure` hears whether it set the lock); any other error (a 503, a missing code) gives the
+ * place back uncounted. Rethrows the error.
+ */
+export async function settleFailure(attempt: LoginAttempt, error: unknown, onFailure?: (locked: boolean) => Promise<void>): Promise<never> {
+  if (isWrongSecret(error)) {
+    const locked = await attempt.failed()
+    await onFailure?.(locked)
+  } else {
+    await attempt.abandoned().catch(() => undefined)
+  }
+  throw error
+}
+
+/** Runs the checks of one reserved attempt and settles it exactly once (success clears the count and trusts the device). */
+export async function settleAttempt<T>(attempt: LoginAttempt, checks: () => Promise<T>, onFailure?: (locked: boolean) => Promise<void>): Promise<T> {
+  const result = await checks().catch((error: unknown) => settleFailure(attempt, error, onFailure))
+  await attempt.succeeded()
+  return result
+}

@@ -3,8 +3,10 @@ import type { PasswordHasher } from '@gatehouse/crypto'
 import { AppError } from '@gatehouse/platform'
 import { ErrorCodes, emailProblem, normalizeEmail, type User, type VerifyCredentialsResponse } from '@gatehouse/schemas'
 import type { ExtraTransactItem, RequestOrigin, SecurityEventsRepository, UsersRepository, UserRecord } from '@gatehouse/dynamo'
+import type { LoginStep } from '../mfa/login-step.ts'
+import type { SecondFactor, SecondFactorProof } from '../mfa/second-factor.ts'
 import type { IdentityMetrics } from './identity-metrics.ts'
-import type { LoginAttempt, LoginThrottle } from './login-throttle.ts'
+import { settleFailure, type LoginAttempt, type LoginThrottle } from './login-throttle.ts'
 import type { PasswordPolicy } from './password-policy.ts'
 import { createCredentialChecker } from './credential-checker.ts'
 
@@ -15,6 +17,8 @@ export interface UserServiceDeps {
   throttle: LoginThrottle
   events: SecurityEventsRepository
   metrics: IdentityMetrics
+  loginStep: LoginStep
+  secondFactor: SecondFactor
   defaultScope: string
   now: () => number
   newId?: () => string
@@ -93,11 +97,16 @@ export function createUserService(deps: UserServiceDeps) {
       await recordThrottle(email, await attempt.failed(), origin)
       throw invalidCredentials()
     }
-    await attempt.succeeded()
+    const trustedDevice = attempt.trustedDevice
+    const verified = await settleOnError(attempt, deps.loginStep.afterPassword(user, attempt, deviceId))
+    if ('mfaRequired' in verified) {
+      signIns.mfa_required.inc()
+      return verified
+    }
     signIns.success.inc()
     // A device is new to the account unless its cookie was already trusted there.
-    await events.record({ type: 'sign_in', userId: user.userId, method: 'password', newDevice: !attempt.trustedDevice, ...origin }, origin.log)
-    return { userId: user.userId, scope: user.scope }
+    await events.record({ type: 'sign_in', userId: user.userId, method: 'password', newDevice: !trustedDevice, ...origin }, origin.log)
+    return verified
   }
 
   /**
@@ -117,12 +126,13 @@ export function createUserService(deps: UserServiceDeps) {
   }
 
   /**
-   * Re-authenticates with the current password (throttled like a login), then stores the new hash
-   * and ends every device trust made before it. The same change sent again (its new password
-   * already verifies) succeeds without changing anything: the gateway's client retries it when the
-   * sessions could not be ended the first time, and must not hear "current password is incorrect".
+   * Re-authenticates with the current password and, for a user with a factor, a current code
+   * (throttled like a login), then stores the new hash and ends every device trust made before
+   * it. The same change sent again (its new password already verifies) succeeds without changing
+   * anything: the gateway's client retries it when the sessions could not be ended the first time,
+   * and must not hear "current password is incorrect".
    */
-  async function changePassword(userId: string, currentPassword: string, newPassword: string, origin: RequestOrigin, deviceId?: string, signal?: AbortSignal): Promise<void> {
+  async function changePassword(userId: string, currentPassword: string, newPassword: string, origin: RequestOrigin, deviceId?: string, proof: SecondFactorProof = {}, signal?: AbortSignal): Promise<void> {
     policy(newPassword)
     const user = await users.getById(userId)
     if (user === undefined) {
@@ -140,6 +150,9 @@ export function createUserService(deps: UserServiceDeps) {
       await attempt.succeeded(await throttle.credentialsChanged(user.email))
       return
     }
+    // A wrong code counts like a wrong password; a missing one (MFA_REQUIRED) counts nothing.
+    await deps.secondFactor.verifySecondFactorIfEnrolled(userId, proof)
+      .catch((error: unknown) => settleFailure(attempt, error, (locked) => recordThrottle(user.email, locked, origin, userId)))
     const replaced = await settleOnError(attempt, hasher.hash(newPassword).then((hash) => users.replacePasswordHash(userId, user.passwordHash, hash, iso())))
     // Another change won the race: the password just verified is no longer current.
     if (!replaced) {

@@ -2,7 +2,7 @@ import t from 'tap'
 import { useTestDynamo } from '@gatehouse/dynamo-local'
 import { startTestSmtpServer } from '@gatehouse/mail/testing'
 import { buildMailKit } from './helper.ts'
-import { CLIENT_ID, CLIENT_SECRET } from '../helper.ts'
+import { CLIENT_ID, CLIENT_SECRET, TEST_MFA_KEYS } from '../helper.ts'
 
 t.test('the mail-worker Lambda handler delivers what identity (MAIL_WORKER=off) queued', async (t) => {
   const dynamo = await useTestDynamo(t, 'mail-lambda')
@@ -15,6 +15,7 @@ t.test('the mail-worker Lambda handler delivers what identity (MAIL_WORKER=off) 
     DYNAMODB_ENDPOINT: dynamo.endpoint,
     TABLE_PREFIX: dynamo.prefix,
     SERVICE_CLIENTS: `${CLIENT_ID}:${CLIENT_SECRET}`,
+    MFA_ENCRYPTION_KEYS: TEST_MFA_KEYS,
     SMTP_URL: smtp.url,
     MAIL_FROM: 'gatehouse <no-reply@id.example.com>',
     LOG_LEVEL: 'silent',

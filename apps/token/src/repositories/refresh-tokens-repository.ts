@@ -15,6 +15,8 @@ export interface RefreshTokenRecord {
   /** Epoch seconds; also the table's TTL attribute. Never past the session's cap. */
   expiresAt: number
   sessionExpiresAt: number
+  /** How the session's sign-in happened (RFC 8176): every access token says so, as it says `auth_time`. */
+  amr?: string[]
   consumedAt?: string
   successorHash?: string
   successorSealed?: string

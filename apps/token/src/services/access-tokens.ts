@@ -20,6 +20,9 @@ export interface AccessTokenSubject {
   sessionId: string
   /** The access token never outlives its session's absolute cap. */
   notAfterSec: number
+  /** RFC 8176 methods and the sign-in time (epoch seconds), when the session recorded them. */
+  amr?: string[]
+  authTime?: number
 }
 
 export type AccessTokens = ReturnType<typeof createAccessTokens>
@@ -37,6 +40,8 @@ export function createAccessTokens(deps: AccessTokenDeps) {
         jti: randomUUID(),
         iat: nowSec,
         exp,
+        ...(subject.amr === undefined ? {} : { amr: subject.amr }),
+        ...(subject.authTime === undefined ? {} : { auth_time: subject.authTime }),
       }
       return { accessToken: deps.keyRing.sign(claims, { typ: ACCESS_TOKEN_TYP }), expiresIn: exp - nowSec }
     },
@@ -58,6 +63,9 @@ export function createAccessTokens(deps: AccessTokenDeps) {
       const { sub, scope, sid, jti, iat, client_id: clientId } = result.payload
       if (typeof sub !== 'string' || typeof scope !== 'string' || typeof sid !== 'string' || typeof jti !== 'string') return undefined
       if (typeof iat !== 'number' || (clientId !== undefined && typeof clientId !== 'string')) return undefined
+      const { amr, auth_time: authTime } = result.payload
+      if (amr !== undefined && !(Array.isArray(amr) && amr.every((value) => typeof value === 'string'))) return undefined
+      if (authTime !== undefined && typeof authTime !== 'number') return undefined
       return result.payload as AccessTokenClaims
     },
   }

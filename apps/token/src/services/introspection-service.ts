@@ -39,6 +39,8 @@ export function createIntrospectionService(deps: IntrospectionDeps) {
         iss: claims.iss,
         aud: claims.aud,
         jti: claims.jti,
+        ...(claims.amr === undefined ? {} : { amr: claims.amr }),
+        ...(claims.auth_time === undefined ? {} : { auth_time: claims.auth_time }),
         token_type: 'Bearer',
       }
     },

@@ -115,6 +115,8 @@ export function createRefreshService(deps: RefreshServiceDeps) {
         authTime: token.authTime ?? token.issuedAt,
         expiresAt: Math.min(now.sec + deps.refreshTtlSec, token.sessionExpiresAt),
         sessionExpiresAt: token.sessionExpiresAt,
+        // A refresh is not a sign-in: the successor keeps how (and, above, when) the user signed in.
+        ...(token.amr === undefined ? {} : { amr: token.amr }),
       }
       const outcome = await deps.transactions.rotate({
         old: token,

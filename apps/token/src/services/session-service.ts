@@ -59,6 +59,7 @@ export function createSessionService(deps: SessionServiceDeps) {
         authTime,
         expiresAt: Math.min(now.sec + deps.refreshTtlSec, sessionExpiresAt),
         sessionExpiresAt,
+        ...(request.amr === undefined ? {} : { amr: request.amr }),
       }
       await deps.transactions.createSession(session, record)
       return tokenPair(deps.accessTokens, record, refreshToken, now.sec)

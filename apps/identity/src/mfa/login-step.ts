@@ -1,0 +1,97 @@
+import { constantTimeEqual, generateOpaqueToken, hashToken } from '@gatehouse/crypto'
+import type { UsersRepository } from '@gatehouse/dynamo'
+import { AppError } from '@gatehouse/platform'
+import { ErrorCodes, type MfaChallenge, type MfaVerifyResponse, type VerifyCredentialsResponse } from '@gatehouse/schemas'
+import { hashDeviceId, settleAttempt, type LoginAttempt, type LoginThrottle } from '../services/login-throttle.ts'
+import { AMR_BY_METHOD, type FactorMethod, type SecondFactor, type SecondFactorProof } from './second-factor.ts'
+import type { TicketsRepository } from './tickets-repository.ts'
+
+export interface LoginStepDeps {
+  tickets: TicketsRepository
+  users: UsersRepository
+  throttle: LoginThrottle
+  secondFactor: SecondFactor
+  now: () => number
+  ticketTtlSeconds: number
+  /** Codes one ticket may try (right or wrong) before it is dead. */
+  maxAttempts: number
+}
+
+/** One answer for every failure of the step: which part was wrong is not said. */
+const rejected = (): AppError => new AppError(401, ErrorCodes.INVALID_CREDENTIALS, 'The code is not valid, or this sign-in step has expired; sign in again')
+/** Counted on the throttle as a wrong secret, then answered as `rejected` like every other failure. */
+const wrongCode = (): AppError => new AppError(401, ErrorCodes.INVALID_MFA_CODE, 'The code is not valid')
+
+/**
+ * The second step of sign-in. After a right password, a user with a factor gets an mfaToken
+ * instead of tokens: 256 random bits, stored only as its SHA-256, bound to the device cookie that
+ * started the sign-in, valid for `ticketTtlSeconds` and for one success. Each code is counted
+ * twice: on the ticket (at most `maxAttempts`, reserved before it is checked, so guesses in
+ * flight are bounded too) and, when wrong, on the account's login throttle, so guessing a code
+ * across many tickets is as slow as guessing a password. Only a complete
+ * sign-in clears the throttle and trusts the device.
+ */
+export function createLoginStep(deps: LoginStepDeps) {
+  const { tickets, now } = deps
+
+  async function start(userId: string, deviceId: string, methods: FactorMethod[]): Promise<MfaChallenge> {
+    const mfaToken = generateOpaqueToken()
+    const at = now()
+    await tickets.create({
+      ticketHash: hashToken(mfaToken),
+      userId,
+      deviceHash: hashDeviceId(deviceId),
+      attempts: 0,
+      createdAt: new Date(at).toISOString(),
+      expiresAt: Math.floor(at / 1000) + deps.ticketTtlSeconds,
+    })
+    return { mfaRequired: true, mfaToken, methods, expiresIn: deps.ticketTtlSeconds }
+  }
+
+  async function complete(mfaToken: string, deviceId: string, proof: SecondFactorProof): Promise<MfaVerifyResponse> {
+    const ticketHash = hashToken(mfaToken)
+    const ticket = await tickets.get(ticketHash)
+    const nowSec = Math.floor(now() / 1000)
+    if (ticket === undefined || ticket.usedAt !== undefined || ticket.expiresAt <= nowSec) throw rejected()
+    if (!constantTimeEqual(ticket.deviceHash, hashDeviceId(deviceId))) throw rejected()
+    const user = await deps.users.getById(ticket.userId)
+    if (user === undefined) throw rejected()
+    // The account's throttle first (429 while it is locked), then this ticket's own budget.
+    const attempt = await deps.throttle.begin(user.email, deviceId)
+    const outcome = await settleAttempt(attempt, async () => {
+      // A ticket out of budget, or used meanwhile, counts nothing; a wrong code counts one failure.
+      if ((await tickets.reserveAttempt(ticketHash, deps.maxAttempts, nowSec)) === undefined) throw rejected()
+      const checked = await deps.secondFactor.verify(user.userId, proof)
+      if (!checked.ok) throw wrongCode()
+      if (!(await tickets.consume(ticketHash, nowSec, new Date(now()).toISOString()))) throw rejected()
+      return checked
+    }).catch((error: unknown) => {
+      throw error instanceof AppError && error.code === ErrorCodes.INVALID_MFA_CODE ? rejected() : error
+    })
+    return { userId: user.userId, scope: user.scope, amr: AMR_BY_METHOD[outcome.method], authTime: nowSec }
+  }
+
+  /**
+   * Right after a right password: a user without a factor is signed in (the throttle cleared, the
+   * device trusted); a user with one gets a ticket, and the attempt stays counted until the code.
+   */
+  async function afterPassword(user: { userId: string; scope: string }, attempt: LoginAttempt, deviceId: string | undefined): Promise<VerifyCredentialsResponse> {
+    const methods = await deps.secondFactor.methods(user.userId)
+    if (methods.length === 0) {
+      await attempt.succeeded()
+      return { userId: user.userId, scope: user.scope }
+    }
+    if (deviceId === undefined) {
+      throw new AppError(400, ErrorCodes.VALIDATION_FAILED, 'deviceId is required to sign in to an account with a second factor', { details: { field: 'deviceId' } })
+    }
+    const challenge = await start(user.userId, deviceId, methods)
+    // A right password never counts as a failure; the code step counts its own wrong codes, and
+    // only a complete sign-in clears the counter and trusts the device.
+    await attempt.abandoned()
+    return challenge
+  }
+
+  return { start, complete, afterPassword }
+}
+
+export type LoginStep = ReturnType<typeof createLoginStep>
