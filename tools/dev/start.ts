@@ -8,7 +8,7 @@
 import { join, resolve } from 'node:path'
 import { createDynamoClients, createTables } from '@gatehouse/dynamo'
 import { provideDynamo, type RunningDynamo } from '@gatehouse/dynamo-local'
-import { serviceVariables, startStack, type ServiceName, type Stack } from '@gatehouse/stack'
+import { localEnv, pagesUrl, serviceVariables, startStack, type ServiceName, type Stack } from '@gatehouse/stack'
 import { readDotEnv, serviceEnv } from './dev-env.ts'
 import { devSecrets, devSigningKeys } from './dev-state.ts'
 
@@ -63,26 +63,28 @@ try {
   if (keys.created) process.stdout.write(`generated development signing keys in ${join(dataDir, 'signing-keys.json')}\n`)
 
   const passed = await passing
+  const gatewayPort = port('GATEWAY_PORT', 3000)
+  const local = localEnv({ gatewayPort, corsOrigins: 'http://localhost:5173' })
   stack = await startStack({
     dynamoEndpoint: dynamo.endpoint,
     tablePrefix: prefix,
-    ports: { gateway: port('GATEWAY_PORT', 3000), identity: port('IDENTITY_PORT', 3001), token: port('TOKEN_PORT', 3002) },
+    ports: { gateway: gatewayPort, identity: port('IDENTITY_PORT', 3001), token: port('TOKEN_PORT', 3002) },
     secrets: secrets.value,
     signingKeys: keys.value,
     bcryptCost: Number(env['BCRYPT_COST'] ?? 12),
     logLevel: env['LOG_LEVEL'] ?? 'info',
     prettyLogs: true,
     env: {
-      identity: passed.identity,
+      identity: { ...local.identity, ...passed.identity },
       token: passed.token,
-      // Plain HTTP on localhost: browsers drop Secure cookies there, so local use switches it off explicitly.
-      gateway: { COOKIE_SECURE: 'false', CORS_ORIGINS: 'http://localhost:5173', ...passed.gateway },
+      gateway: { ...local.gateway, ...passed.gateway },
     },
   })
   const gateway = stack.urls.gateway
   const introspection = stack.secrets.introspection
   process.stdout.write(`
 gatehouse is ready: ${gateway}   (OpenAPI: ${gateway}/docs)
+Hosted pages: ${pagesUrl(gatewayPort)}/sign-in   (built by npm run build; open them at localhost for passkeys)
 
 Introspection client for local resource servers (POST ${stack.urls.token}/introspect):
   client_id=${introspection.id}  client_secret=${introspection.secret}

@@ -15,6 +15,10 @@ import { createUserService } from './services/user-service.ts'
 import { registerCredentialRoutes } from './routes/credentials.ts'
 import { registerUserRoutes } from './routes/users.ts'
 import { setUpMail, type MailSetup } from './mail/setup.ts'
+import { createChallengesRepository } from './passkeys/challenges-repository.ts'
+import { createPasskeyService } from './passkeys/passkey-service.ts'
+import { createPasskeysRepository } from './passkeys/passkeys-repository.ts'
+import { registerPasskeyRoutes } from './passkeys/routes.ts'
 
 export interface BuildOptions {
   logger?: Logger
@@ -108,6 +112,25 @@ export async function buildIdentity(config: IdentityConfig, options: BuildOption
     now,
   })
 
+  const findUser = async (userId: string) => {
+    const user = await users.getById(userId)
+    return user === undefined ? undefined : { email: user.email, scope: user.scope }
+  }
+  const passkeys = createPasskeyService({
+    passkeys: createPasskeysRepository(dynamo.doc, tables.Passkeys),
+    challenges: createChallengesRepository(dynamo.doc, tables.WebAuthnChallenges),
+    findUser,
+    config: {
+      rpId: config.WEBAUTHN_RP_ID,
+      rpName: config.WEBAUTHN_RP_NAME,
+      origins: config.WEBAUTHN_ORIGINS.split(','),
+      challengeTtlSeconds: config.WEBAUTHN_CHALLENGE_TTL_SECONDS,
+      maxPerUser: config.PASSKEYS_MAX_PER_USER,
+    },
+    now,
+  })
+  const scopeOf = async (userId: string): Promise<string> => (await findUser(userId))?.scope ?? config.DEFAULT_SCOPE
+
   registerHealthRoutes(app, {
     dynamodb: async () => {
       await dynamo.client.send(new DescribeTableCommand({ TableName: tables.Users }))
@@ -120,6 +143,7 @@ export async function buildIdentity(config: IdentityConfig, options: BuildOption
     internal.addHook('onRequest', authenticate)
     registerUserRoutes(internal, service)
     registerCredentialRoutes(internal, service)
+    registerPasskeyRoutes(internal, passkeys, scopeOf)
   })
   return { app, mail }
 }

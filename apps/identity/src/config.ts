@@ -51,5 +51,15 @@ export const IdentityConfigSchema = Type.Object({
   MAIL_RETRY_MAX_SECONDS: Type.Number({ minimum: 0.01, maximum: 86_400, default: 1800 }),
   /** SES API endpoint override (a local emulator); unset for AWS. */
   SES_ENDPOINT: Type.Optional(Type.String({ format: 'uri' })),
+  /** WebAuthn relying party id: the registrable domain of the pages' origin (no scheme, no port). */
+  WEBAUTHN_RP_ID: Type.String({ default: 'localhost', pattern: '^[a-z0-9.-]+$' }),
+  /** The name authenticators show beside the passkey. */
+  WEBAUTHN_RP_NAME: Type.String({ default: 'gatehouse', minLength: 1, maxLength: 64 }),
+  /** Comma-separated origins a passkey ceremony may come from (the hosted pages' origin). */
+  WEBAUTHN_ORIGINS: Type.String({ default: 'http://localhost:3000', pattern: '^https?://[^,\\s]+(,https?://[^,\\s]+)*$' }),
+  /** How long a registration or sign-in challenge stays usable (once). */
+  WEBAUTHN_CHALLENGE_TTL_SECONDS: Type.Integer({ minimum: 30, maximum: 600, default: 300 }),
+  /** Passkeys one account may hold: keeps the per-user listing bounded. */
+  PASSKEYS_MAX_PER_USER: Type.Integer({ minimum: 1, maximum: 100, default: 20 }),
 })
 export type IdentityConfig = Static<typeof IdentityConfigSchema>

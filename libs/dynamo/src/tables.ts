@@ -6,7 +6,7 @@ import type { CreateTableCommandInput } from '@aws-sdk/client-dynamodb'
  */
 export interface TableDefinition {
   /** Logical name; the physical name is `${prefix}${name}`. */
-  name: 'Users' | 'LoginAttempts' | 'RefreshTokens' | 'Sessions' | 'MailOutbox'
+  name: 'Users' | 'LoginAttempts' | 'RefreshTokens' | 'Sessions' | 'MailOutbox' | 'Passkeys' | 'WebAuthnChallenges'
   /** Which service may touch it (least-privilege IAM is generated from this). */
   owner: 'identity' | 'token'
   keySchema: NonNullable<CreateTableCommandInput['KeySchema']>
@@ -19,6 +19,7 @@ export interface TableDefinition {
 export const EMAIL_INDEX = 'email-index'
 export const USER_SESSIONS_INDEX = 'userId-createdAt-index'
 export const OUTBOX_DUE_INDEX = 'dueShard-dueAt-index'
+export const USER_PASSKEYS_INDEX = 'userId-createdAt-index'
 
 export const TABLES: readonly TableDefinition[] = [
   {
@@ -47,6 +48,38 @@ export const TABLES: readonly TableDefinition[] = [
     // and the devices trusted for an account; keys are built by identity's repository.
     keySchema: [{ AttributeName: 'key', KeyType: 'HASH' }],
     attributes: [{ AttributeName: 'key', AttributeType: 'S' }],
+    globalSecondaryIndexes: [],
+    ttlAttribute: 'expiresAt',
+  },
+  {
+    name: 'Passkeys',
+    owner: 'identity',
+    // One item per WebAuthn credential, keyed by its credential id (what a sign-in presents);
+    // a user's passkeys are a bounded query on the index (at most PASSKEYS_MAX_PER_USER).
+    keySchema: [{ AttributeName: 'credentialId', KeyType: 'HASH' }],
+    attributes: [
+      { AttributeName: 'credentialId', AttributeType: 'S' },
+      { AttributeName: 'userId', AttributeType: 'S' },
+      { AttributeName: 'createdAt', AttributeType: 'S' },
+    ],
+    globalSecondaryIndexes: [
+      {
+        IndexName: USER_PASSKEYS_INDEX,
+        KeySchema: [
+          { AttributeName: 'userId', KeyType: 'HASH' },
+          { AttributeName: 'createdAt', KeyType: 'RANGE' },
+        ],
+        Projection: { ProjectionType: 'ALL' },
+      },
+    ],
+  },
+  {
+    name: 'WebAuthnChallenges',
+    owner: 'identity',
+    // Single-use, short-lived challenges, keyed by the challenge itself and deleted as they are
+    // used; TTL sweeps the abandoned ones (expiry is also checked in code).
+    keySchema: [{ AttributeName: 'challenge', KeyType: 'HASH' }],
+    attributes: [{ AttributeName: 'challenge', AttributeType: 'S' }],
     globalSecondaryIndexes: [],
     ttlAttribute: 'expiresAt',
   },

@@ -18,6 +18,7 @@ export async function registerOpenApi(app: App, config: GatewayConfig): Promise<
       tags: [
         { name: 'auth', description: 'Sign-up, sign-in, refresh and sign-out' },
         { name: 'account', description: 'The signed-in user, their sessions and password' },
+        { name: 'passkeys', description: 'WebAuthn passkeys: add, list, rename, remove, and passwordless sign-in' },
         { name: 'keys', description: 'Public keys to verify access tokens' },
       ],
       components: {

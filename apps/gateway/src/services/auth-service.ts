@@ -29,7 +29,7 @@ const USER_AGENT_MAX = 512
 const IP_SHAPE = /^[0-9A-Fa-f:.]{1,45}$/
 
 /** Device hints as the token service accepts them: a long User-Agent is cut, an odd IP dropped. */
-function hints(device: DeviceHints): DeviceHints {
+export function hints(device: DeviceHints): DeviceHints {
   return {
     ...(device.userAgent === undefined || device.userAgent === '' ? {} : { userAgent: device.userAgent.slice(0, USER_AGENT_MAX) }),
     ...(device.ip !== undefined && IP_SHAPE.test(device.ip) ? { ip: device.ip } : {}),
