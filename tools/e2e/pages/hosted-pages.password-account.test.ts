@@ -6,6 +6,8 @@
  */
 import t from 'tap'
 import { randomBytes } from 'node:crypto'
+import { createServer } from 'node:http'
+import type { AddressInfo } from 'node:net'
 import { refreshCookie, startWorld } from './support.ts'
 
 const world = await startWorld()
@@ -152,10 +154,53 @@ t.test('the lifecycle pages explain a link without its token', async (t) => {
   await page.getByText('This link has no reset token').waitFor()
   await page.goto(`${origin}/sign-in`)
   await page.goto(`${origin}/reset-password#token=abc`)
-  await page.getByLabel('New password').waitFor()
+  await page.getByRole('textbox', { name: 'New password' }).waitFor()
   t.equal(new URL(page.url()).hash, '', 'the token is taken off the address bar')
   await world.shot(page, 'reset-password')
   await page.goto(`${origin}/verify-email`)
   await page.getByText('This link has no verification token').waitFor()
   await world.shot(page, 'verify-email')
+})
+
+t.test('a page from another origin cannot call the cookie endpoints', async (t) => {
+  const { context, page } = await world.newPage()
+  t.teardown(() => context.close())
+  await page.goto(`${origin}/sign-in`)
+  await page.getByLabel('Email').fill(email)
+  await page.getByLabel('Password').fill(newPassword)
+  await page.getByRole('button', { name: 'Sign in', exact: true }).click()
+  await page.waitForURL(`${origin}/account`)
+  // The account page refreshes once on load (the access token lives in memory only).
+  await page.getByText('(this device)').waitFor()
+  const cookie = await refreshCookie(context)
+
+  // Another site (127.0.0.1 is another origin and another site than localhost) tries the refresh
+  // and logout endpoints: with JSON (needs a CORS preflight, which no allowlist grants), and with
+  // text/plain in no-cors mode (no preflight, but the gateway takes JSON only).
+  const attacker = createServer((_request, response) => {
+    response.setHeader('content-type', 'text/html')
+    response.end(`<!doctype html><title>other site</title><pre id="out"></pre><script>
+      const out = [];
+      const target = ${JSON.stringify(origin)};
+      const tryIt = (name, init) => fetch(target + name, init).then((r) => out.push(name + ' ' + r.type + ' ' + r.status), (e) => out.push(name + ' blocked ' + e.name));
+      Promise.all([
+        tryIt('/auth/refresh', { method: 'POST', credentials: 'include', headers: { 'content-type': 'application/json' }, body: '{}' }),
+        tryIt('/auth/logout', { method: 'POST', credentials: 'include', headers: { 'content-type': 'application/json' }, body: '{}' }),
+        tryIt('/auth/refresh', { method: 'POST', mode: 'no-cors', credentials: 'include', headers: { 'content-type': 'text/plain' }, body: '{}' }),
+      ]).then(() => { document.getElementById('out').textContent = out.sort().join('\\n'); document.title = 'done' })
+    </script>`)
+  })
+  await new Promise<void>((resolve) => attacker.listen(0, '127.0.0.1', resolve))
+  t.teardown(() => new Promise<void>((resolve) => attacker.close(() => resolve())))
+  const attackerPage = await context.newPage()
+  await attackerPage.goto(`http://127.0.0.1:${(attacker.address() as AddressInfo).port}/`)
+  await attackerPage.waitForFunction('document.title === "done"')
+  const out = await attackerPage.locator('#out').textContent()
+  t.match(out, /\/auth\/logout blocked TypeError/, 'the JSON logout is stopped by CORS')
+  t.match(out, /\/auth\/refresh blocked TypeError/, 'the JSON refresh is stopped by CORS')
+  t.match(out, /\/auth\/refresh opaque 0/, 'the no-cors attempt gets nothing readable')
+  t.equal(await refreshCookie(context), cookie, 'the refresh cookie was neither rotated nor cleared')
+  await page.reload()
+  await page.getByText('(this device)').waitFor()
+  t.pass('the session still works on its own origin')
 })

@@ -98,6 +98,7 @@ function passkeys(): HTMLElement {
   const parts = form('Add a passkey', [name], 'Add a passkey', async () => {
     try {
       await addPasskey(name.input.value)
+      name.input.value = ''
     } catch (error) {
       if (error instanceof Error && error.name === 'NotAllowedError') throw new Error('The passkey prompt was closed or timed out. Try again.')
       showError(error, { name })
