@@ -21,7 +21,12 @@ export function localEnv(options: LocalEnvOptions): Partial<Record<ServiceName, 
       ...(options.corsOrigins === undefined ? {} : { CORS_ORIGINS: options.corsOrigins }),
       ...(options.webRoot === undefined ? {} : { WEB_ROOT: options.webRoot }),
     },
-    identity: { WEBAUTHN_RP_ID: 'localhost', WEBAUTHN_ORIGINS: `http://localhost:${options.gatewayPort}` },
+    identity: {
+      WEBAUTHN_RP_ID: 'localhost',
+      WEBAUTHN_ORIGINS: `http://localhost:${options.gatewayPort}`,
+      // Links in mail open the pages where passkeys work.
+      PUBLIC_URL: `http://localhost:${options.gatewayPort}`,
+    },
   }
 }
 
