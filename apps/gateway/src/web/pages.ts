@@ -35,7 +35,7 @@ export async function registerWebPages(app: App, webRoot: string): Promise<boole
       decorateReply: false,
       index: false,
       list: false,
-      dotfiles: 'deny',
+      dotfiles: 'ignore',
       immutable: true,
       maxAge: '365d',
       schemaHide: true,
