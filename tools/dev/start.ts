@@ -5,11 +5,13 @@
  * Every variable of a service's configuration reference, from the environment or an optional
  * `.env` at the root (the environment wins), reaches that service and no other.
  */
+import { existsSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import { createDynamoClients, createTables } from '@gatehouse/dynamo'
 import { provideDynamo, type RunningDynamo } from '@gatehouse/dynamo-local'
 import { localEnv, pagesUrl, serviceVariables, startStack, type ServiceName, type Stack } from '@gatehouse/stack'
 import { readDotEnv, serviceEnv } from './dev-env.ts'
+import { buildWeb } from '../build/web.ts'
 import { devSecrets, devSigningKeys } from './dev-state.ts'
 
 const root = join(import.meta.dirname, '..', '..')
@@ -65,6 +67,11 @@ try {
   const passed = await passing
   const gatewayPort = port('GATEWAY_PORT', 3000)
   const local = localEnv({ gatewayPort, corsOrigins: 'http://localhost:5173' })
+  // The hosted pages, built once (under a second) if `npm run build` has not made them yet.
+  if (!existsSync(join(root, 'dist', 'apps', 'web', 'sign-in.html'))) {
+    await buildWeb(join(root, 'dist', 'apps', 'web'))
+    process.stdout.write('built the hosted pages into dist/apps/web\n')
+  }
   stack = await startStack({
     dynamoEndpoint: dynamo.endpoint,
     tablePrefix: prefix,
