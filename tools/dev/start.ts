@@ -91,7 +91,7 @@ try {
   const introspection = stack.secrets.introspection
   process.stdout.write(`
 gatehouse is ready: ${gateway}   (OpenAPI: ${gateway}/docs)
-Hosted pages: ${pagesUrl(gatewayPort)}/sign-in   (built by npm run build; open them at localhost for passkeys)
+Hosted pages: ${pagesUrl(gatewayPort)}/sign-in   (at localhost, not 127.0.0.1: passkeys need a host name)
 
 Introspection client for local resource servers (POST ${stack.urls.token}/introspect):
   client_id=${introspection.id}  client_secret=${introspection.secret}
