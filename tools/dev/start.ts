@@ -5,11 +5,13 @@
  * Every variable of a service's configuration reference, from the environment or an optional
  * `.env` at the root (the environment wins), reaches that service and no other.
  */
+import { existsSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import { createDynamoClients, createTables } from '@gatehouse/dynamo'
 import { provideDynamo, type RunningDynamo } from '@gatehouse/dynamo-local'
-import { serviceVariables, startStack, type ServiceName, type Stack } from '@gatehouse/stack'
+import { localEnv, pagesUrl, serviceVariables, startStack, type ServiceName, type Stack } from '@gatehouse/stack'
 import { readDotEnv, serviceEnv } from './dev-env.ts'
+import { buildWeb } from '../build/web.ts'
 import { devSecrets, devSigningKeys } from './dev-state.ts'
 import { metricsUrls, observabilityEnv } from './observability-env.ts'
 import { startMailCatcher, type MailCatcher } from './mail-catcher.ts'
@@ -74,21 +76,27 @@ try {
     webPort: port('MAIL_WEB_PORT', 1080),
     log: (line) => process.stderr.write(`${line}\n`),
   })).smtpUrl
+  const gatewayPort = port('GATEWAY_PORT', 3000)
+  const local = localEnv({ gatewayPort, corsOrigins: 'http://localhost:5173' })
+  // The hosted pages, built once (under a second) if `npm run build` has not made them yet.
+  if (!existsSync(join(root, 'dist', 'apps', 'web', 'sign-in.html'))) {
+    await buildWeb(join(root, 'dist', 'apps', 'web'))
+    process.stdout.write('built the hosted pages into dist/apps/web\n')
+  }
   stack = await startStack({
     smtpUrl,
     dynamoEndpoint: dynamo.endpoint,
     tablePrefix: prefix,
-    ports: { gateway: port('GATEWAY_PORT', 3000), identity: port('IDENTITY_PORT', 3001), token: port('TOKEN_PORT', 3002) },
+    ports: { gateway: gatewayPort, identity: port('IDENTITY_PORT', 3001), token: port('TOKEN_PORT', 3002) },
     secrets: secrets.value,
     signingKeys: keys.value,
     bcryptCost: Number(env['BCRYPT_COST'] ?? 12),
     logLevel: env['LOG_LEVEL'] ?? 'info',
     prettyLogs: true,
     env: {
-      identity: { ...passed.identity, ...observability.identity },
+      identity: { ...local.identity, ...passed.identity, ...observability.identity },
       token: { ...passed.token, ...observability.token },
-      // Plain HTTP on localhost: browsers drop Secure cookies there, so local use switches it off explicitly.
-      gateway: { COOKIE_SECURE: 'false', CORS_ORIGINS: 'http://localhost:5173', ...passed.gateway, ...observability.gateway },
+      gateway: { ...local.gateway, ...passed.gateway, ...observability.gateway },
     },
   })
   const gateway = stack.urls.gateway
@@ -99,6 +107,7 @@ ${catcher === undefined ? `Mail goes to SMTP_URL (${smtpUrl.replace(/\/\/[^@/]*@
 
 Prometheus metrics (loopback only):
 ${metricsUrls(observability)}
+Hosted pages: ${pagesUrl(gatewayPort)}/sign-in   (at localhost, not 127.0.0.1: passkeys need a host name)
 
 Introspection client for local resource servers (POST ${stack.urls.token}/introspect):
   client_id=${introspection.id}  client_secret=${introspection.secret}

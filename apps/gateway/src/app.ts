@@ -29,6 +29,9 @@ import { registerEmailRoutes } from './routes/email.ts'
 import { registerPasswordResetRoutes } from './routes/password-reset.ts'
 import { registerMfaRoutes } from './routes/mfa.ts'
 import { createMfaFlows } from './services/mfa-flows.ts'
+import { registerWebPages } from './web/pages.ts'
+import { createPasskeysClient } from './passkeys/passkeys-client.ts'
+import { registerPasskeyRoutes } from './passkeys/routes.ts'
 
 export interface BuildOptions {
   logger?: Logger
@@ -59,7 +62,7 @@ export async function buildApp(config: GatewayConfig, options: BuildOptions = {}
   await app.register(cors, {
     origin: origins.length === 0 ? false : origins,
     credentials: true,
-    methods: ['GET', 'POST', 'DELETE'],
+    methods: ['GET', 'POST', 'PATCH', 'DELETE'],
     allowedHeaders: ['content-type', 'authorization', REQUEST_ID_HEADER],
     exposedHeaders: [REQUEST_ID_HEADER, 'retry-after', 'x-ratelimit-limit', 'x-ratelimit-remaining', 'x-ratelimit-reset'],
     maxAge: 600,
@@ -87,16 +90,18 @@ export async function buildApp(config: GatewayConfig, options: BuildOptions = {}
   })
 
   const deviceCookie = createDeviceCookie(config.DEVICE_COOKIE_NAME, config.COOKIE_SECURE, config.DEVICE_COOKIE_MAX_AGE_SECONDS)
-  registerAuthRoutes(app, { auth, cookie: refreshCookie, deviceCookie, limits, csrf: createCsrfGuard(origins) })
-  const bearer = createBearerGuard(token)
   const csrf = createCsrfGuard(origins)
+  const bearer = createBearerGuard(token)
+  registerAuthRoutes(app, { auth, cookie: refreshCookie, deviceCookie, limits, csrf })
   registerAccountRoutes(app, { auth, cookie: refreshCookie, deviceCookie, bearer })
   const lifecycle = createLifecycleClient(identityService)
   registerPasswordResetRoutes(app, { lifecycle, token, limits })
   registerEmailRoutes(app, { lifecycle, limits, bearer })
   registerAccountDeletionRoute(app, { lifecycle, token, cookie: refreshCookie, deviceCookie, bearer })
   registerMfaRoutes(app, { flows: createMfaFlows({ mfa: createMfaClient(identityService), token }), cookie: refreshCookie, deviceCookie, limits, csrf, bearer })
+  registerPasskeyRoutes(app, { passkeys: createPasskeysClient(identityService), token, cookie: refreshCookie, deviceCookie, limits, csrf, bearer })
   registerJwksRoute(app, createJwksCache(token, config.JWKS_CACHE_SECONDS), config.JWKS_CACHE_SECONDS)
+  await registerWebPages(app, config.WEB_ROOT)
 
   const ping = (service: Downstream) => async () => {
     const answer = await service.call({ id: randomUUID(), log: app.log }, { method: 'GET', path: '/health/live', anonymous: true })

@@ -47,6 +47,8 @@ export const GatewayConfigSchema = Type.Object({
   RATE_LIMIT_REGISTER_PER_EMAIL: Type.Integer({ minimum: 1, default: 5 }),
   /** Rate-limit counters in Redis, shared by every gateway instance; unset keeps them in memory. */
   REDIS_URL: Type.Optional(Type.String({ pattern: '^rediss?://' })),
+  /** The built hosted pages (`npm run build`); a folder without them leaves the gateway API-only. */
+  WEB_ROOT: Type.String({ default: 'dist/apps/web', minLength: 1 }),
   /** How long the JWKS fetched from the token service is reused (and advertised as max-age). */
   JWKS_CACHE_SECONDS: Type.Integer({ minimum: 0, maximum: 86_400, default: 300 }),
 })

@@ -32,6 +32,10 @@ import { createReauthentication } from './mfa/reauthenticate.ts'
 import { registerMfaRoutes } from './mfa/routes.ts'
 import { createSecondFactor } from './mfa/second-factor.ts'
 import { createTicketsRepository } from './mfa/tickets-repository.ts'
+import { createChallengesRepository } from './passkeys/challenges-repository.ts'
+import { createPasskeyService } from './passkeys/passkey-service.ts'
+import { createPasskeysRepository } from './passkeys/passkeys-repository.ts'
+import { registerPasskeyRoutes } from './passkeys/routes.ts'
 
 export interface BuildOptions {
   logger?: Logger
@@ -186,6 +190,25 @@ export async function buildIdentity(config: IdentityConfig, options: BuildOption
   })
 
   metrics.gauge('gatehouse_bcrypt_queue_depth', 'bcrypt hashes and compares waiting for a slot', () => hasher.queued)
+  const findUser = async (userId: string) => {
+    const user = await users.getById(userId)
+    return user === undefined ? undefined : { email: user.email, scope: user.scope }
+  }
+  const passkeys = createPasskeyService({
+    passkeys: createPasskeysRepository(dynamo.doc, tables.Passkeys),
+    challenges: createChallengesRepository(dynamo.doc, tables.WebAuthnChallenges),
+    findUser,
+    config: {
+      rpId: config.WEBAUTHN_RP_ID,
+      rpName: config.WEBAUTHN_RP_NAME,
+      origins: config.WEBAUTHN_ORIGINS.split(','),
+      challengeTtlSeconds: config.WEBAUTHN_CHALLENGE_TTL_SECONDS,
+      maxPerUser: config.PASSKEYS_MAX_PER_USER,
+    },
+    now,
+  })
+  const scopeOf = async (userId: string): Promise<string> => (await findUser(userId))?.scope ?? config.DEFAULT_SCOPE
+
   registerHealthRoutes(app, {
     dynamodb: async () => {
       await dynamo.client.send(new DescribeTableCommand({ TableName: tables.Users }))
@@ -201,6 +224,7 @@ export async function buildIdentity(config: IdentityConfig, options: BuildOption
     registerActivityRoutes(internal, events)
     registerLifecycleRoutes(internal, { reset, verification, deletion })
     registerMfaRoutes(internal, mfa, loginStep)
+    registerPasskeyRoutes(internal, passkeys, scopeOf)
   })
   return { app, mail }
 }

@@ -80,5 +80,15 @@ export const IdentityConfigSchema = Type.Object({
   MFA_TICKET_MAX_ATTEMPTS: Type.Integer({ minimum: 1, maximum: 10, default: 5 }),
   /** How long a started TOTP enrolment waits for its confirming code. */
   MFA_SETUP_TTL_SECONDS: Type.Integer({ minimum: 60, maximum: 3600, default: 900 }),
+  /** WebAuthn relying party id: the registrable domain of the pages' origin (no scheme, no port). */
+  WEBAUTHN_RP_ID: Type.String({ default: 'localhost', pattern: '^[a-z0-9.-]+$' }),
+  /** The name authenticators show beside the passkey. */
+  WEBAUTHN_RP_NAME: Type.String({ default: 'gatehouse', minLength: 1, maxLength: 64 }),
+  /** Comma-separated origins a passkey ceremony may come from (the hosted pages' origin). */
+  WEBAUTHN_ORIGINS: Type.String({ default: 'http://localhost:3000', pattern: '^https?://[^,\\s]+(,https?://[^,\\s]+)*$' }),
+  /** How long a registration or sign-in challenge stays usable (once). */
+  WEBAUTHN_CHALLENGE_TTL_SECONDS: Type.Integer({ minimum: 30, maximum: 600, default: 300 }),
+  /** Passkeys one account may hold: keeps the per-user listing bounded. */
+  PASSKEYS_MAX_PER_USER: Type.Integer({ minimum: 1, maximum: 100, default: 20 }),
 })
 export type IdentityConfig = Static<typeof IdentityConfigSchema>

@@ -4,6 +4,7 @@ export {
   EMAIL_INDEX,
   USER_SESSIONS_INDEX,
   OUTBOX_DUE_INDEX,
+  USER_PASSKEYS_INDEX,
   tableDefinition,
   tableNames,
   createTableInput,

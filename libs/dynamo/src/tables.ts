@@ -6,7 +6,7 @@ import type { CreateTableCommandInput } from '@aws-sdk/client-dynamodb'
  */
 export interface TableDefinition {
   /** Logical name; the physical name is `${prefix}${name}`. */
-  name: 'Users' | 'LoginAttempts' | 'Factors' | 'MfaTickets' | 'RefreshTokens' | 'Sessions' | 'MailOutbox' | 'SecurityEvents' | 'OneTimeTokens'
+  name: 'Users' | 'LoginAttempts' | 'Factors' | 'MfaTickets' | 'RefreshTokens' | 'Sessions' | 'MailOutbox' | 'SecurityEvents' | 'OneTimeTokens' | 'Passkeys' | 'WebAuthnChallenges'
   /** Which service may touch it (least-privilege IAM is generated from this). */
   owner: 'identity' | 'token'
   /** Other services that only append items (PutItem), e.g. token recording security events. */
@@ -23,6 +23,7 @@ export interface TableDefinition {
 export const EMAIL_INDEX = 'email-index'
 export const USER_SESSIONS_INDEX = 'userId-createdAt-index'
 export const OUTBOX_DUE_INDEX = 'dueShard-dueAt-index'
+export const USER_PASSKEYS_INDEX = 'userId-createdAt-index'
 
 export const TABLES: readonly TableDefinition[] = [
   {
@@ -79,6 +80,38 @@ export const TABLES: readonly TableDefinition[] = [
     // opaque mfaToken, so a table read yields no usable ticket; five minutes, TTL.
     keySchema: [{ AttributeName: 'ticketHash', KeyType: 'HASH' }],
     attributes: [{ AttributeName: 'ticketHash', AttributeType: 'S' }],
+    globalSecondaryIndexes: [],
+    ttlAttribute: 'expiresAt',
+  },
+  {
+    name: 'Passkeys',
+    owner: 'identity',
+    // One item per WebAuthn credential, keyed by its credential id (what a sign-in presents);
+    // a user's passkeys are a bounded query on the index (at most PASSKEYS_MAX_PER_USER).
+    keySchema: [{ AttributeName: 'credentialId', KeyType: 'HASH' }],
+    attributes: [
+      { AttributeName: 'credentialId', AttributeType: 'S' },
+      { AttributeName: 'userId', AttributeType: 'S' },
+      { AttributeName: 'createdAt', AttributeType: 'S' },
+    ],
+    globalSecondaryIndexes: [
+      {
+        IndexName: USER_PASSKEYS_INDEX,
+        KeySchema: [
+          { AttributeName: 'userId', KeyType: 'HASH' },
+          { AttributeName: 'createdAt', KeyType: 'RANGE' },
+        ],
+        Projection: { ProjectionType: 'ALL' },
+      },
+    ],
+  },
+  {
+    name: 'WebAuthnChallenges',
+    owner: 'identity',
+    // Single-use, short-lived challenges, keyed by the challenge itself and deleted as they are
+    // used; TTL sweeps the abandoned ones (expiry is also checked in code).
+    keySchema: [{ AttributeName: 'challenge', KeyType: 'HASH' }],
+    attributes: [{ AttributeName: 'challenge', AttributeType: 'S' }],
     globalSecondaryIndexes: [],
     ttlAttribute: 'expiresAt',
   },

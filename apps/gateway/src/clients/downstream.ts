@@ -26,7 +26,7 @@ export interface CallContext {
 }
 
 export interface DownstreamCall {
-  method: 'GET' | 'POST' | 'DELETE'
+  method: 'GET' | 'POST' | 'PATCH' | 'DELETE'
   path: string
   json?: unknown
   form?: Record<string, string>
