@@ -4,7 +4,8 @@
  * provisioned concurrency on that alias where cold starts would show, and a CodeDeploy group
  * that shifts the alias 10 % for 5 minutes and rolls back on any alarm.
  */
-import { Duration, RemovalPolicy } from 'aws-cdk-lib'
+import type { Duration} from 'aws-cdk-lib';
+import { RemovalPolicy } from 'aws-cdk-lib'
 import type { IAlarm } from 'aws-cdk-lib/aws-cloudwatch'
 import { LambdaDeploymentConfig, LambdaDeploymentGroup } from 'aws-cdk-lib/aws-codedeploy'
 import type { ISecurityGroup, IVpc } from 'aws-cdk-lib/aws-ec2'

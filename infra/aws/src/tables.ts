@@ -3,7 +3,8 @@
  * table added to the list is created by the next deploy with the same guarantees as every other.
  */
 import { RemovalPolicy } from 'aws-cdk-lib'
-import { type Attribute, AttributeType, Billing, ProjectionType, StreamViewType, TableEncryptionV2, TableV2 } from 'aws-cdk-lib/aws-dynamodb'
+import type { ProjectionType} from 'aws-cdk-lib/aws-dynamodb';
+import { type Attribute, AttributeType, Billing, StreamViewType, TableEncryptionV2, TableV2 } from 'aws-cdk-lib/aws-dynamodb'
 import type { Construct } from 'constructs'
 import { TABLES, type TableDefinition } from '@gatehouse/dynamo'
 

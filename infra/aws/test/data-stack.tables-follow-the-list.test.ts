@@ -45,7 +45,7 @@ t.test('every table: on-demand, point-in-time recovery, deletion protection, ret
   }
 })
 
-t.test('a table the list marks with a stream gets one (the mail outbox wakes its worker)', async (t) => {
+t.test('a table the list marks with a stream gets one (the mail outbox wakes its worker)', async () => {
   const stack = new Stack(new App(), 'Streams')
   const outbox: TableDefinition = {
     name: 'Users', owner: 'identity', stream: 'NEW_IMAGE', ttlAttribute: 'expiresAt', globalSecondaryIndexes: [],

@@ -62,7 +62,7 @@ export function createLoginAttemptsRepository(doc: DynamoDBDocumentClient, table
      * After a successful login: clears the counter and (re)trusts the device until `expiresAt`
      * (epoch seconds, the TTL), side by side. Two
      * single-item writes rather than one BatchWriteItem, so the service's IAM policy can keep
-     * refusing batch calls (tools/deploy/iam.ts).
+     * refusing batch calls (infra/aws/src/table-grants.ts).
      */
     async resetAndTrust(counterKey: string, trustKey: string, expiresAt: number): Promise<void> {
       await Promise.all([
