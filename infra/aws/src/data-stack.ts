@@ -2,7 +2,7 @@
  * Everything stateful, deployed first and on its own: the tables, the customer-managed KMS key,
  * the secrets it encrypts and the image repositories. All of it is retained when the stack goes.
  */
-import { Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib'
+import { CfnParameter, Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib'
 import type { TableV2 } from 'aws-cdk-lib/aws-dynamodb'
 import { Repository, TagMutability } from 'aws-cdk-lib/aws-ecr'
 import { Key } from 'aws-cdk-lib/aws-kms'
@@ -72,4 +72,13 @@ export class DataStack extends Stack {
     }
     this.repositories = repositories as Record<ServiceName, Repository>
   }
+}
+
+/**
+ * A number the deployer raises after putting a new secret version (`GATEHOUSE_SECRETS_GENERATION`):
+ * it changes the functions' and tasks' configuration, so CloudFormation resolves the secrets again
+ * and the new values go out through the canary / rolling deployment like any other change.
+ */
+export function secretsGeneration(stack: Stack): string {
+  return new CfnParameter(stack, 'SecretsGeneration', { type: 'String', default: '1', allowedPattern: '^[0-9]{1,9}$', description: 'raise after rotating a secret' }).valueAsString
 }

@@ -17,10 +17,12 @@ export function deployArguments(env: NodeJS.ProcessEnv): string[] {
   const layout = env['GATEHOUSE_LAYOUT'] ?? 'lambda'
   if (layout !== 'lambda' && layout !== 'ecs') throw new Error('GATEHOUSE_LAYOUT: lambda or ecs')
   const stack = (name: string) => `gatehouse-${stage.name}-${name}`
+  const generation = env['GATEHOUSE_SECRETS_GENERATION']
+  const secrets = generation === undefined ? [] : ['--parameters', `${stack(layout)}:SecretsGeneration=${generation}`]
   const parameters = layout === 'ecs'
     ? ['--parameters', `${stack('ecs')}:ImageTag=${required(env, 'GATEHOUSE_IMAGE_TAG')}`, '--parameters', `${stack('ecs')}:CertificateArn=${required(env, 'GATEHOUSE_CERTIFICATE_ARN')}`]
     : []
-  return ['deploy', '--app', assembly, '--require-approval', 'never', '--concurrency', '1', '--exclusively', ...parameters, stack('network'), stack('data'), stack(layout)]
+  return ['deploy', '--app', assembly, '--require-approval', 'never', '--concurrency', '1', '--exclusively', ...parameters, ...secrets, stack('network'), stack('data'), stack(layout)]
 }
 
 function required(env: NodeJS.ProcessEnv, name: string): string {

@@ -36,7 +36,8 @@ t.test('containers are checked on /health/live, the load balancer on /health/rea
     t.match(check.Command.join(' '), new RegExp(`${LIVENESS_PATH}`), `${String(container!['Name'])}: liveness`)
     t.equal(container!['ReadonlyRootFilesystem'], true)
     t.same(definition.Properties!['RuntimePlatform'], { CpuArchitecture: 'ARM64', OperatingSystemFamily: 'LINUX' })
-    t.notMatch(JSON.stringify(container!['Environment']), /SECRET|SIGNING_KEYS|MFA_ENCRYPTION_KEYS|SERVICE_CLIENTS/, 'secrets only through `secrets`, never plain environment')
+    t.notMatch(JSON.stringify(container!['Environment']), /"Name":"(INTERNAL_CLIENT_SECRET|SIGNING_KEYS|MFA_ENCRYPTION_KEYS|SERVICE_CLIENTS|INTROSPECTION_CLIENTS|SMTP_URL)"/, 'secrets only through `secrets`, never plain environment')
+    t.ok((container!['Secrets'] as unknown[]).length > 0, 'secrets injected by ECS from Secrets Manager')
   }
   ecs.hasResourceProperties('AWS::ElasticLoadBalancingV2::TargetGroup', { HealthCheckPath: READINESS_PATH, Port: 3000 })
 })
