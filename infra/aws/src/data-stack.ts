@@ -75,10 +75,10 @@ export class DataStack extends Stack {
 }
 
 /**
- * A number the deployer raises after putting a new secret version (`GATEHOUSE_SECRETS_GENERATION`):
+ * A number the deployer raises after putting a new secret version (`GATEHOUSE_CONFIG_REVISION`):
  * it changes the functions' and tasks' configuration, so CloudFormation resolves the secrets again
  * and the new values go out through the canary / rolling deployment like any other change.
  */
-export function secretsGeneration(stack: Stack): string {
-  return new CfnParameter(stack, 'SecretsGeneration', { type: 'String', default: '1', allowedPattern: '^[0-9]{1,9}$', description: 'raise after rotating a secret' }).valueAsString
+export function configRevision(stack: Stack): string {
+  return new CfnParameter(stack, 'ConfigRevision', { type: 'String', default: '1', allowedPattern: '^[0-9]{1,9}$', description: 'raise after rotating a secret' }).valueAsString
 }

@@ -17,8 +17,8 @@ export function deployArguments(env: NodeJS.ProcessEnv): string[] {
   const layout = env['GATEHOUSE_LAYOUT'] ?? 'lambda'
   if (layout !== 'lambda' && layout !== 'ecs') throw new Error('GATEHOUSE_LAYOUT: lambda or ecs')
   const stack = (name: string) => `gatehouse-${stage.name}-${name}`
-  const generation = env['GATEHOUSE_SECRETS_GENERATION']
-  const secrets = generation === undefined ? [] : ['--parameters', `${stack(layout)}:SecretsGeneration=${generation}`]
+  const generation = env['GATEHOUSE_CONFIG_REVISION']
+  const secrets = generation === undefined ? [] : ['--parameters', `${stack(layout)}:ConfigRevision=${generation}`]
   const parameters = layout === 'ecs'
     ? ['--parameters', `${stack('ecs')}:ImageTag=${required(env, 'GATEHOUSE_IMAGE_TAG')}`, '--parameters', `${stack('ecs')}:CertificateArn=${required(env, 'GATEHOUSE_CERTIFICATE_ARN')}`]
     : []

@@ -15,7 +15,7 @@ import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs'
 import { Secret as SecretsManagerSecret, type ISecret } from 'aws-cdk-lib/aws-secretsmanager'
 import type { Construct } from 'constructs'
 import { latencyAlarm, P99_MS, PERIOD, rateAlarm, SERVER_ERROR_RATE } from './alarms.ts'
-import { secretsGeneration, type DataStack, type SecretName, type ServiceName } from './data-stack.ts'
+import { configRevision, type DataStack, type SecretName, type ServiceName } from './data-stack.ts'
 import { allowRedisFrom, type NetworkStack } from './network-stack.ts'
 import type { Stage } from './stage.ts'
 import { grantOwnTables } from './table-grants.ts'
@@ -59,7 +59,7 @@ export class EcsStack extends Stack {
     }
     // Imported by ARN, so the grant lands on the execution role (this stack) and never in the data
     // stack's key or secret policies, which would make the stateful stack depend on this one.
-    const generation = secretsGeneration(this)
+    const generation = configRevision(this)
     const imported = new Map<SecretName, ISecret>()
     const secret = (name: SecretName) => {
       if (!imported.has(name)) imported.set(name, SecretsManagerSecret.fromSecretCompleteArn(this, `${name}Ref`, data.secrets[name].secretArn))
@@ -74,7 +74,7 @@ export class EcsStack extends Stack {
       })
       definition.addContainer(service, {
         image: ContainerImage.fromEcrRepository(data.repositories[service], imageTag.valueAsString),
-        environment: { HOST: '0.0.0.0', PORT: String(PORTS[service]), SECRETS_GENERATION: generation, ...environment },
+        environment: { HOST: '0.0.0.0', PORT: String(PORTS[service]), CONFIG_REVISION: generation, ...environment },
         // Injected by ECS at task start: never in the task definition, the image or a log line.
         secrets,
         portMappings: [{ name: 'http', containerPort: PORTS[service], protocol: Protocol.TCP }],
@@ -109,7 +109,8 @@ export class EcsStack extends Stack {
         ...extra,
       })
 
-    const identityTask = task('identity', 1024, 2048, { TABLE_PREFIX: stage.tablePrefix }, {
+    // On ECS identity delivers the outbox in-process (MAIL_WORKER defaults to on).
+    const identityTask = task('identity', 1024, 2048, { TABLE_PREFIX: stage.tablePrefix, MAIL_TRANSPORT: 'smtp', MAIL_FROM: stage.mailFrom }, {
       SERVICE_CLIENTS: secret('serviceClients'),
       MFA_ENCRYPTION_KEYS: secret('mfaEncryptionKeys'),
       SMTP_URL: secret('smtpUrl'),

@@ -16,7 +16,7 @@ import { DynamoEventSource } from 'aws-cdk-lib/aws-lambda-event-sources'
 import type { Construct } from 'constructs'
 import { latencyAlarm, P99_MS, PERIOD, rateAlarm, SERVER_ERROR_RATE } from './alarms.ts'
 import { BUNDLES, handlerOf, type CodeSource } from './bundles.ts'
-import { secretsGeneration, type DataStack, type SecretName } from './data-stack.ts'
+import { configRevision, type DataStack, type SecretName } from './data-stack.ts'
 import { defineExampleApi, definePublicApi } from './http-apis.ts'
 import { LiveFunction } from './live-function.ts'
 import { allowRedisFrom, type NetworkStack } from './network-stack.ts'
@@ -51,7 +51,7 @@ export class LambdaStack extends Stack {
     const common = { key: data.key, timeout: Duration.seconds(10) }
     // CloudFormation re-resolves a secret only when the function's configuration changes: raising
     // this after putting a new secret version (a rotated signing key) publishes and canaries new versions.
-    const generation = secretsGeneration(this)
+    const generation = configRevision(this)
 
     const gatewayGroup = new SecurityGroup(this, 'GatewayFunctions', { vpc: network.vpc, description: 'gateway functions', allowAllOutbound: true })
     const authorizerGroup = new SecurityGroup(this, 'AuthorizerFunctions', { vpc: network.vpc, description: 'authorizer functions', allowAllOutbound: true })
@@ -74,11 +74,12 @@ export class LambdaStack extends Stack {
       memorySize: 1769,
       provisionedConcurrency: warm('Identity', 2),
       environment: {
-        SECRETS_GENERATION: generation,
+        CONFIG_REVISION: generation,
         TABLE_PREFIX: stage.tablePrefix,
         SERVICE_CLIENTS: secret('serviceClients'),
         MFA_ENCRYPTION_KEYS: secret('mfaEncryptionKeys'),
-        SMTP_URL: secret('smtpUrl'),
+        // The outbox is delivered by the mail-worker function, not inside a request's environment.
+        MAIL_WORKER: 'off',
       },
     })
     grantOwnTables(identity.fn, 'identity', data.tables)
@@ -91,7 +92,7 @@ export class LambdaStack extends Stack {
       handler: handlerOf(BUNDLES.token),
       memorySize: 1024,
       environment: {
-        SECRETS_GENERATION: generation,
+        CONFIG_REVISION: generation,
         TABLE_PREFIX: stage.tablePrefix,
         SIGNING_KEYS: secret('signingKeys'),
         SERVICE_CLIENTS: secret('serviceClients'),
@@ -114,7 +115,7 @@ export class LambdaStack extends Stack {
       securityGroups: [gatewayGroup],
       provisionedConcurrency: warm('Gateway', 2),
       environment: {
-        SECRETS_GENERATION: generation,
+        CONFIG_REVISION: generation,
         IDENTITY_URL: identityUrl,
         TOKEN_URL: tokenUrl,
         INTERNAL_CLIENT_ID: 'gateway',
@@ -134,7 +135,15 @@ export class LambdaStack extends Stack {
       handler: handlerOf(BUNDLES.mailWorker),
       memorySize: 512,
       timeout: Duration.seconds(60),
-      environment: { SECRETS_GENERATION: generation, TABLE_PREFIX: stage.tablePrefix, SMTP_URL: secret('smtpUrl') },
+      environment: {
+        CONFIG_REVISION: generation,
+        TABLE_PREFIX: stage.tablePrefix,
+        SERVICE_CLIENTS: secret('serviceClients'),
+        MFA_ENCRYPTION_KEYS: secret('mfaEncryptionKeys'),
+        MAIL_TRANSPORT: 'smtp',
+        SMTP_URL: secret('smtpUrl'),
+        MAIL_FROM: stage.mailFrom,
+      },
     })
     grantOwnTables(mailWorker.fn, 'identity', data.tables)
     // A sweep every minute retries what failed; a stream (where the outbox table has one) wakes it at once.
@@ -161,7 +170,7 @@ export class LambdaStack extends Stack {
       securityGroups: [authorizerGroup],
       provisionedConcurrency: warm('Authorizer', 1),
       environment: {
-        SECRETS_GENERATION: generation,
+        CONFIG_REVISION: generation,
         JWKS_URL: `${tokenUrl}/.well-known/jwks.json`,
         JWT_ISSUER: stage.issuer,
         JWT_AUDIENCE: stage.audience,

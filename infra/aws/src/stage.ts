@@ -13,6 +13,8 @@ export interface Stage {
   /** Issuer and audience the token service stamps into access tokens and the authorizer checks. */
   issuer: string
   audience: string
+  /** The outbox's From address. */
+  mailFrom: string
 }
 
 /** A syntactically valid account nobody owns, so an offline synth can never be deployed by mistake. */
@@ -33,6 +35,7 @@ export function stageFromEnv(env: NodeJS.ProcessEnv = process.env): Stage {
     tablePrefix: `${name}-`,
     issuer: env['GATEHOUSE_ISSUER'] ?? `https://auth.${name}.example.com`,
     audience: env['GATEHOUSE_AUDIENCE'] ?? 'api',
+    mailFrom: env['GATEHOUSE_MAIL_FROM'] ?? `gatehouse <no-reply@${name}.example.com>`,
   }
 }
 

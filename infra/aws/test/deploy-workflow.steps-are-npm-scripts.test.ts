@@ -46,7 +46,7 @@ t.test('deploy: network and data first, then the chosen layout; ECS needs its im
   const ecs = deployArguments({ GATEHOUSE_STAGE: 'prod', GATEHOUSE_LAYOUT: 'ecs', GATEHOUSE_IMAGE_TAG: 'abc1234', GATEHOUSE_CERTIFICATE_ARN: 'arn:aws:acm:eu-west-1:000000000000:certificate/x' })
   t.ok(ecs.includes('gatehouse-prod-ecs:ImageTag=abc1234'))
   t.throws(() => deployArguments({ GATEHOUSE_LAYOUT: 'k8s' }), /GATEHOUSE_LAYOUT/)
-  t.ok(deployArguments({ GATEHOUSE_SECRETS_GENERATION: '7' }).includes('gatehouse-staging-lambda:SecretsGeneration=7'), 'a rotated secret goes out by raising the generation')
+  t.ok(deployArguments({ GATEHOUSE_CONFIG_REVISION: '7' }).includes('gatehouse-staging-lambda:ConfigRevision=7'), 'a rotated secret goes out by raising the generation')
 })
 
 t.test('a missing bundle stops the synth and names the file and the command', async (t) => {

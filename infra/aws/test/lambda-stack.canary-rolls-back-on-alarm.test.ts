@@ -28,9 +28,9 @@ t.test('the environment carries secrets as deploy-time references, never as valu
   for (const [name, variable] of [['Token', 'SIGNING_KEYS'], ['Identity', 'MFA_ENCRYPTION_KEYS'], ['Gateway', 'INTERNAL_CLIENT_SECRET'], ['Authorizer', 'INTROSPECTION_CLIENT_SECRET']] as const) {
     t.match(JSON.stringify(env(name)[variable]), /resolve:secretsmanager:/, `${name}.${variable} resolved from Secrets Manager`)
   }
-  t.same(Object.keys(env('Authorizer')).sort(), ['INTROSPECTION_CLIENT_ID', 'INTROSPECTION_CLIENT_SECRET', 'INTROSPECTION_URL', 'JWKS_URL', 'JWT_AUDIENCE', 'JWT_ISSUER', 'NODE_OPTIONS', 'REQUIRED_SCOPE', 'SECRETS_GENERATION'])
+  t.same(Object.keys(env('Authorizer')).sort(), ['INTROSPECTION_CLIENT_ID', 'INTROSPECTION_CLIENT_SECRET', 'INTROSPECTION_URL', 'JWKS_URL', 'JWT_AUDIENCE', 'JWT_ISSUER', 'NODE_OPTIONS', 'REQUIRED_SCOPE', 'CONFIG_REVISION'].sort())
   for (const name of ['Gateway', 'Identity', 'Token', 'MailWorker', 'Authorizer']) {
-    t.same(env(name)['SECRETS_GENERATION'], { Ref: 'SecretsGeneration' }, `${name}: a rotated secret reaches it by raising SecretsGeneration`)
+    t.same(env(name)['CONFIG_REVISION'], { Ref: 'ConfigRevision' }, `${name}: a rotated secret reaches it by raising ConfigRevision`)
   }
   t.match(JSON.stringify(env('Gateway')['REDIS_URL']), /rediss:\/\//, 'the gateway counts rate limits in Redis, over TLS')
 })
