@@ -19,6 +19,8 @@ export default [
             { sourceTag: 'type:lib', onlyDependOnLibsWithTags: ['type:lib'] },
             // Tools start apps as processes; they never import them.
             { sourceTag: 'type:tool', onlyDependOnLibsWithTags: ['type:lib'] },
+            // Infrastructure reads libs (the table list), never an app: it deploys their bundles.
+            { sourceTag: 'type:infra', onlyDependOnLibsWithTags: ['type:lib'] },
           ],
         },
       ],
@@ -28,7 +30,7 @@ export default [
     },
   },
   {
-    files: ['tools/**/*.ts', '**/test/**/*.ts'],
+    files: ['tools/**/*.ts', 'infra/**/*.ts', '**/test/**/*.ts'],
     rules: { 'no-console': 'off' },
   },
 ]

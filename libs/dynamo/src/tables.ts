@@ -18,6 +18,11 @@ export interface TableDefinition {
   globalSecondaryIndexes: NonNullable<CreateTableCommandInput['GlobalSecondaryIndexes']>
   /** Attribute holding an epoch-seconds expiry that DynamoDB TTL deletes after. */
   ttlAttribute?: string
+  /**
+   * A DynamoDB stream on the table (the mail outbox uses one to wake its worker). Infrastructure
+   * reads it from here: a table that sets it gets a stream, and the owner's worker consumes it.
+   */
+  stream?: 'NEW_IMAGE' | 'NEW_AND_OLD_IMAGES' | 'KEYS_ONLY'
 }
 
 export const EMAIL_INDEX = 'email-index'

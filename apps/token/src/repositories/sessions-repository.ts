@@ -16,6 +16,8 @@ export interface SessionRecord {
   revokedAt?: string
   userAgent?: string
   ip?: string
+  /** The AWS region that opened it: its home, where its rotation is serialised (docs/deploy.md, "Beyond one region"). */
+  region?: string
 }
 
 /** TTL deletion is lazy (up to days late), so expiry is always checked here, never assumed. */

@@ -11,6 +11,8 @@ import { tokenPair } from './token-pairs.ts'
 
 export interface SessionServiceDeps extends TokenServiceDeps {
   sessionMaxLifetimeSec: number
+  /** Stamped on new sessions as their home region; unset outside AWS. */
+  region?: string
 }
 
 export type SessionService = ReturnType<typeof createSessionService>
@@ -48,6 +50,7 @@ export function createSessionService(deps: SessionServiceDeps) {
         expiresAt: sessionExpiresAt,
         ...(request.userAgent === undefined ? {} : { userAgent: request.userAgent }),
         ...(request.ip === undefined ? {} : { ip: request.ip }),
+        ...(deps.region === undefined ? {} : { region: deps.region }),
       }
       const refreshToken = generateOpaqueToken()
       const record: RefreshTokenRecord = {
