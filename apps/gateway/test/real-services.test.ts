@@ -68,7 +68,7 @@ t.test('the full flow over real HTTP: register → login → me → sessions →
   const accessToken = signedIn.body['accessToken'] as string
 
   const who = await browser.call('GET', '/auth/me', { bearer: accessToken })
-  t.same(who.body, { userId: registered.body['userId'], email: email.toLowerCase(), createdAt: who.body['createdAt'] })
+  t.same(who.body, { userId: registered.body['userId'], email: email.toLowerCase(), createdAt: who.body['createdAt'], emailVerified: false })
   const sessions = (await browser.call('GET', '/auth/sessions', { bearer: accessToken })).body['sessions'] as Array<Record<string, unknown>>
   t.equal(sessions.length, 1)
   t.same(Object.keys(sessions[0]!).sort(), ['createdAt', 'current', 'id', 'lastUsedAt', 'userAgent'])
@@ -324,7 +324,7 @@ t.test('/docs/json is OpenAPI 3 listing every public route with its schemas', as
   t.same(ok('/auth/login', 'post', 200).required.sort(), ['accessToken', 'expiresIn', 'tokenType'], 'the refresh token is optional: body transport only')
   t.match(doc.paths['/auth/refresh'].post.parameters, [{ in: 'header', name: 'x-token-transport' }], 'the transport header is documented')
   t.same(Object.keys(ok('/auth/register', 'post', 201).properties), ['userId'])
-  t.same(Object.keys(ok('/auth/me', 'get', 200).properties).sort(), ['createdAt', 'email', 'userId'])
+  t.same(Object.keys(ok('/auth/me', 'get', 200).properties).sort(), ['createdAt', 'email', 'emailVerified', 'userId'])
   t.ok(ok('/auth/sessions', 'get', 200).properties.sessions, 'the session list')
   t.ok(ok('/.well-known/jwks.json', 'get', 200).properties.keys, 'the key set')
   const params = doc.paths['/auth/sessions/{id}'].delete.parameters as Array<Record<string, unknown>>

@@ -59,7 +59,7 @@ t.test('a validation error names the offending field', async (t) => {
 
 t.test('unknown routes and methods answer in the shared shape', async (t) => {
   const { app } = await buildTestApp(t, 'bad-route')
-  const res = await app.inject({ method: 'DELETE', url: `/v1/users/${USER_ID}`, headers: AUTH })
+  const res = await app.inject({ method: 'PUT', url: `/v1/users/${USER_ID}`, headers: AUTH })
   t.equal(res.statusCode, 404)
   t.equal(res.json().error.code, 'NOT_FOUND')
   t.equal((await createUser(app, 'ok@example.com')).statusCode, 201, 'the app still works')

@@ -6,7 +6,7 @@ t.test('create user answers 201 with the profile and the normalised email, never
   const res = await createUser(app, '  Ada.Lovelace@EXAMPLE.com ')
   t.equal(res.statusCode, 201)
   const body = res.json()
-  t.same(Object.keys(body).sort(), ['createdAt', 'email', 'userId'])
+  t.same(Object.keys(body).sort(), ['createdAt', 'email', 'emailVerified', 'userId'])
   t.equal(body.email, 'ada.lovelace@example.com')
   t.match(body.userId, /^[0-9a-f-]{36}$/)
   t.notMatch(res.body, /\$2[aby]\$/, 'no bcrypt hash in the body')

@@ -4,7 +4,7 @@ import { buildTestApp, decodeJwtPart, introspect, issue, refresh } from './helpe
 t.test('amr and auth_time from the sign-in are in every access token of the session and in introspection', async (t) => {
   const { app } = await buildTestApp(t, 'amr')
   const authTime = Math.floor(Date.now() / 1000) - 20
-  const pair = await issue(app, { amr: ['pwd', 'otp', 'mfa'], authTime })
+  const pair = await issue(app, { amr: ['pwd', 'otp', 'mfa'], authTime: new Date(authTime * 1000).toISOString() })
   t.match(decodeJwtPart(pair.accessToken, 1), { amr: ['pwd', 'otp', 'mfa'], auth_time: authTime })
   t.match((await introspect(app, pair.accessToken)).json(), { active: true, amr: ['pwd', 'otp', 'mfa'], auth_time: authTime })
 

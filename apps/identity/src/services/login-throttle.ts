@@ -205,7 +205,9 @@ export function createLoginThrottle(options: LoginThrottleOptions) {
    * changing attempt's `succeeded` to keep the device that made the change trusted.
    */
   async function credentialsChanged(email: string): Promise<number> {
-    const changedAt = now()
+    // One millisecond ahead: a trust written in this same millisecond (a login checked just
+    // before the change, under a coarse or frozen clock) is older than the change and ends too.
+    const changedAt = now() + 1
     await attempts.markCredentialsChanged(credentialsChangedKey(email), attemptKey(email), changedAt, Math.ceil(changedAt / 1000) + deviceTrustSeconds)
     return changedAt
   }
