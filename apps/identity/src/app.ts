@@ -19,6 +19,7 @@ import { registerCredentialRoutes } from './routes/credentials.ts'
 import { registerUserRoutes } from './routes/users.ts'
 import { setUpMail, type MailSetup } from './mail/setup.ts'
 import { createAccountDeletion } from './lifecycle/account-deletion.ts'
+import { createEmailChange } from './lifecycle/email-change.ts'
 import { createEmailVerification } from './lifecycle/email-verification.ts'
 import { createOneTimeTokensRepository } from './lifecycle/one-time-tokens-repository.ts'
 import { createPasswordReset } from './lifecycle/password-reset.ts'
@@ -148,10 +149,11 @@ export async function buildIdentity(config: IdentityConfig, options: BuildOption
     ticketTtlSeconds: config.MFA_TICKET_TTL_SECONDS,
     maxAttempts: config.MFA_TICKET_MAX_ATTEMPTS,
   })
+  const reauthenticate = createReauthentication({ users, hasher, throttle, secondFactor })
   const mfa = createMfaService({
     factors,
     keys,
-    reauthenticate: createReauthentication({ users, hasher, throttle, secondFactor }),
+    reauthenticate,
     now,
     issuer: config.MFA_TOTP_ISSUER,
     setupTtlSeconds: config.MFA_SETUP_TTL_SECONDS,
@@ -174,6 +176,8 @@ export async function buildIdentity(config: IdentityConfig, options: BuildOption
       async (user) => mfa.eraseUser(user.userId),
     ],
   })
+  // The change link lives as long as a verification link: it proves the same thing, control of an address.
+  const emailChange = createEmailChange({ users, usersTable: tables.Users, tokens, notices: mail.notices, reauthenticate, events, ttlSeconds: config.EMAIL_VERIFICATION_TTL_SECONDS, now })
   const service = createUserService({
     events,
     metrics: createIdentityMetrics(metrics),
@@ -222,7 +226,7 @@ export async function buildIdentity(config: IdentityConfig, options: BuildOption
     registerUserRoutes(internal, service)
     registerCredentialRoutes(internal, service)
     registerActivityRoutes(internal, events)
-    registerLifecycleRoutes(internal, { reset, verification, deletion })
+    registerLifecycleRoutes(internal, { reset, verification, deletion, emailChange })
     registerMfaRoutes(internal, mfa, loginStep)
     registerPasskeyRoutes(internal, passkeys, scopeOf)
   })

@@ -1,6 +1,7 @@
 import { Type, type Static } from '@sinclair/typebox'
 import { DeviceIdSchema, NewPasswordSchema, PresentedPasswordSchema } from './identity-api.ts'
 import { EmailSchema, UserIdSchema } from './primitives.ts'
+import { SecondFactorFields } from './mfa-api.ts'
 
 /**
  * The account lifecycle's internal API (identity `/v1`): password reset and email verification.
@@ -30,3 +31,13 @@ export const DeleteAccountRequestSchema = Type.Object(
   { additionalProperties: false },
 )
 export type DeleteAccountRequest = Static<typeof DeleteAccountRequestSchema>
+
+/**
+ * POST /v1/users/:userId/email → 202, whether or not the new address is free (the confirmation
+ * link, mailed to it, is where a taken address fails); 401 INVALID_CREDENTIALS; 403 MFA_*; 429.
+ */
+export const ChangeEmailRequestSchema = Type.Object(
+  { newEmail: EmailSchema, currentPassword: PresentedPasswordSchema, deviceId: Type.Optional(DeviceIdSchema), ...SecondFactorFields },
+  { additionalProperties: false },
+)
+export type ChangeEmailRequest = Static<typeof ChangeEmailRequestSchema>

@@ -1,5 +1,6 @@
 import { AppError } from '@gatehouse/platform'
-import { AffectedUserSchema, ErrorCodes, type AffectedUser } from '@gatehouse/schemas'
+import { AffectedUserSchema, ErrorCodes, type AffectedUser, type ChangeEmailRequest } from '@gatehouse/schemas'
+import { badCredentials, secondFactorError, tooManyAttempts } from './identity-client.ts'
 import { checkedBody, downstreamError, retryAfterSeconds, unexpectedAnswer, type CallContext, type Downstream, type DownstreamAnswer } from './downstream.ts'
 
 export interface LifecycleClient {
@@ -8,6 +9,7 @@ export interface LifecycleClient {
   verifyEmail(context: CallContext, token: string): Promise<AffectedUser>
   resendVerification(context: CallContext, userId: string): Promise<void>
   deleteAccount(context: CallContext, userId: string, body: { currentPassword: string; deviceId?: string }): Promise<void>
+  changeEmail(context: CallContext, userId: string, body: ChangeEmailRequest): Promise<void>
 }
 
 /** Codes of identity's 400s that pass to the client as they are: the generic link answer and the password policy. */
@@ -49,6 +51,14 @@ export function createLifecycleClient(downstream: Downstream): LifecycleClient {
         throw new AppError(429, ErrorCodes.TOO_MANY_ATTEMPTS, 'Too many failed attempts; try again later', { details: { retryAfterSeconds: seconds }, headers: { 'retry-after': String(seconds) } })
       }
       throw clientError(answer) ?? unexpectedAnswer(context, downstream, answer)
+    },
+    async changeEmail(context, userId, body) {
+      const answer = await downstream.call(context, { method: 'POST', path: `/v1/users/${encodeURIComponent(userId)}/email`, json: body })
+      if (answer.status === 202) return
+      // 403, not 401: the bearer token is fine, and a 401 would tell clients to sign the user out.
+      if (badCredentials(answer)) throw new AppError(403, ErrorCodes.INVALID_CREDENTIALS, 'Current password is incorrect')
+      if (answer.status === 429) throw tooManyAttempts(answer)
+      throw secondFactorError(answer) ?? clientError(answer) ?? unexpectedAnswer(context, downstream, answer)
     },
     async resendVerification(context, userId) {
       await expect(context, `/v1/users/${encodeURIComponent(userId)}/email/verification`, {}, 202)

@@ -2,15 +2,16 @@ import type { FastifyRequest } from 'fastify'
 import type { App } from '@gatehouse/platform'
 import type { LifecycleClient } from '../clients/lifecycle-client.ts'
 import { principalOf } from '../plugins/bearer-auth.ts'
+import type { DeviceCookie } from '../plugins/device-cookie.ts'
 import type { AuthLimits } from '../plugins/rate-limits.ts'
 import { BearerHeadersSchema } from '../schemas/auth.ts'
-import { AcceptedSchema, VerifyEmailBodySchema } from '../schemas/lifecycle.ts'
+import { AcceptedSchema, ChangeEmailBodySchema, VerifyEmailBodySchema } from '../schemas/lifecycle.ts'
 import { COMMON_ERRORS, errorResponses } from './error-responses.ts'
 
 const NO_CONTENT = { type: 'null', description: 'Done' } as const
 
-/** Email verification: following the mailed link, and asking for a new one. */
-export function registerEmailRoutes(app: App, deps: { lifecycle: LifecycleClient; limits: AuthLimits; bearer: (request: FastifyRequest) => Promise<void> }): void {
+/** Email verification (following the mailed link, asking for a new one) and changing the address. */
+export function registerEmailRoutes(app: App, deps: { lifecycle: LifecycleClient; limits: AuthLimits; bearer: (request: FastifyRequest) => Promise<void>; deviceCookie: DeviceCookie }): void {
   const { lifecycle, limits, bearer } = deps
 
   app.post('/auth/email/verify', {
@@ -39,5 +40,23 @@ export function registerEmailRoutes(app: App, deps: { lifecycle: LifecycleClient
   }, async (request, reply) => {
     await lifecycle.resendVerification(request, principalOf(request).userId)
     return reply.code(202).send({ message: 'A new link is on its way, unless the address is already verified.' })
+  })
+
+  app.post('/auth/email', {
+    onRequest: [bearer],
+    preParsing: [limits.mailPerIp],
+    preHandler: [limits.mailPerAccount],
+    schema: {
+      tags: ['account'],
+      security: [{ bearerAuth: [] }],
+      headers: BearerHeadersSchema,
+      summary: 'Change the address: a link goes to the new one, and the change happens when it is followed (POST /auth/email/verify); the old address is told then',
+      body: ChangeEmailBodySchema,
+      response: { 202: AcceptedSchema, ...errorResponses(...COMMON_ERRORS, 401, 403, 413, 415, 429) },
+    },
+  }, async (request, reply) => {
+    const deviceId = deps.deviceCookie.read(request)
+    await lifecycle.changeEmail(request, principalOf(request).userId, { ...request.body, ...(deviceId === undefined ? {} : { deviceId }) })
+    return reply.code(202).send({ message: 'A link to confirm the new address is on its way to it.' })
   })
 }

@@ -1,6 +1,6 @@
 import { Type, type Static } from '@sinclair/typebox'
-import { EmailSchema, LinkTokenSchema } from '@gatehouse/schemas'
-import { NewPasswordSchema } from './auth.ts'
+import { EmailSchema, LinkTokenSchema, SecondFactorFields } from '@gatehouse/schemas'
+import { NewPasswordSchema, PresentedPasswordSchema } from './auth.ts'
 
 const CurrentPasswordSchema = Type.String({ minLength: 1, maxLength: 1024, description: 'The account\'s current password' })
 
@@ -20,3 +20,10 @@ export type VerifyEmailBody = Static<typeof VerifyEmailBodySchema>
 
 export const DeleteAccountBodySchema = Type.Object({ currentPassword: CurrentPasswordSchema }, { additionalProperties: false })
 export type DeleteAccountBody = Static<typeof DeleteAccountBodySchema>
+
+/** For a user with a second factor: a current code or an unused recovery code (403 MFA_REQUIRED otherwise). */
+export const ChangeEmailBodySchema = Type.Object(
+  { newEmail: EmailSchema, currentPassword: PresentedPasswordSchema, ...SecondFactorFields },
+  { additionalProperties: false },
+)
+export type ChangeEmailBody = Static<typeof ChangeEmailBodySchema>
