@@ -1,7 +1,7 @@
 import { DescribeTableCommand } from '@aws-sdk/client-dynamodb'
 import { createPasswordHasher, type BcryptImpl, type PasswordHasher } from '@gatehouse/crypto'
 import { createDynamoClients, createSecurityEventsRepository, createUsersRepository, tableNames } from '@gatehouse/dynamo'
-import { createMetrics, createServer, inSpan, instrumentServer, tracingActive, createServiceAuth, dynamoObserver, registerHealthRoutes, type App, type Metrics } from '@gatehouse/platform'
+import { createMetrics, createServer, inSpan, instrumentServer, tracingActive, createAdminAuth, createServiceAuth, dynamoObserver, registerHealthRoutes, type App, type Metrics } from '@gatehouse/platform'
 import { loadSheddingFrom, parseServiceClients } from '@gatehouse/schemas'
 import type { MailTransport } from '@gatehouse/mail'
 import type { Logger } from 'pino'
@@ -15,6 +15,8 @@ import { lowerThreadPoolPriority } from './services/thread-pool-priority.ts'
 import { createPasswordPolicy } from './services/password-policy.ts'
 import { createUserService } from './services/user-service.ts'
 import { registerActivityRoutes } from './activity/activity-routes.ts'
+import { registerAdminRoutes } from './admin/admin-routes.ts'
+import { createAdminService } from './admin/admin-service.ts'
 import { registerCredentialRoutes } from './routes/credentials.ts'
 import { registerUserRoutes } from './routes/users.ts'
 import { setUpMail, type MailSetup } from './mail/setup.ts'
@@ -225,6 +227,12 @@ export async function buildIdentity(config: IdentityConfig, options: BuildOption
     registerLifecycleRoutes(internal, { reset, verification, deletion })
     registerMfaRoutes(internal, mfa, loginStep)
     registerPasskeyRoutes(internal, passkeys, scopeOf)
+  })
+  // The admin API: its own credentials (ADMIN_CLIENTS); service clients are unknown there (401).
+  const authenticateAdmin = createAdminAuth(config.ADMIN_CLIENTS, { SERVICE_CLIENTS: config.SERVICE_CLIENTS })
+  await app.register(async (admin) => {
+    admin.addHook('onRequest', authenticateAdmin)
+    registerAdminRoutes(admin, createAdminService({ users, events, now }))
   })
   return { app, mail }
 }
