@@ -56,6 +56,19 @@ export function createAdminClient(options: AdminClientOptions) {
   const revokeSessions = (userId: string, reason: string): Promise<void> =>
     call(options.tokenUrl, 'POST', `/admin/v1/users/${id(userId)}/sessions/revoke-all`, { reason })
 
+  async function thenEndSessions(userId: string, reason: string, done: string): Promise<void> {
+    for (let attempt = 1; ; attempt += 1) {
+      try {
+        return await revokeSessions(userId, reason)
+      } catch (error) {
+        if (attempt >= REVOKE_TRIES || (error instanceof AdminCallError && error.status < 500)) {
+          throw new Error(`${done}, but its sessions could not be ended (${(error as Error).message}): run revoke-sessions`, { cause: error })
+        }
+        await new Promise((resolve) => setTimeout(resolve, 200 * attempt))
+      }
+    }
+  }
+
   return {
     findByEmail: (email: string, reason: string) => call<AdminUser>(options.identityUrl, 'GET', `/admin/v1/users?${query({ email, reason })}`),
     user: (userId: string, reason: string) => call<AdminUser>(options.identityUrl, 'GET', `/admin/v1/users/${id(userId)}?${query({ reason })}`),
@@ -71,21 +84,24 @@ export function createAdminClient(options: AdminClientOptions) {
     /**
      * Identity first, so no new session can start; then every existing one ends (token's per-user
      * marker). Both halves are idempotent: when the second keeps failing the error says so, and
-     * running `disable` (or `revoke-sessions`) again finishes the job.
+     * running the command again (or `revoke-sessions`) finishes the job.
      */
     async disable(userId: string, reason: string): Promise<AdminUser> {
       const user = await call<AdminUser>(options.identityUrl, 'POST', `/admin/v1/users/${id(userId)}/disable`, { reason })
-      for (let attempt = 1; ; attempt += 1) {
-        try {
-          await revokeSessions(userId, reason)
-          return user
-        } catch (error) {
-          if (attempt >= REVOKE_TRIES || (error instanceof AdminCallError && error.status < 500)) {
-            throw new Error(`the account is disabled, but its sessions could not be ended (${(error as Error).message}): run disable again`, { cause: error })
-          }
-          await new Promise((resolve) => setTimeout(resolve, 200 * attempt))
-        }
-      }
+      await thenEndSessions(userId, reason, 'the account is disabled')
+      return user
+    },
+    /** The link is mailed, then every session ends (as a self-service reset does). */
+    async forcePasswordReset(userId: string, reason: string): Promise<void> {
+      await call<void>(options.identityUrl, 'POST', `/admin/v1/users/${id(userId)}/force-password-reset`, { reason })
+      await thenEndSessions(userId, reason, 'the reset link is mailed')
+    },
+    removeSecondFactor: (userId: string, reason: string) => call<void>(options.identityUrl, 'POST', `/admin/v1/users/${id(userId)}/remove-second-factor`, { reason }),
+    markEmailVerified: (userId: string, reason: string) => call<AdminUser>(options.identityUrl, 'POST', `/admin/v1/users/${id(userId)}/mark-email-verified`, { reason }),
+    /** The same erasure as self-service deletion, then every session ends (the gateway does that for self-service). */
+    async deleteUser(userId: string, reason: string): Promise<void> {
+      await call<void>(options.identityUrl, 'POST', `/admin/v1/users/${id(userId)}/delete`, { reason })
+      await thenEndSessions(userId, reason, 'the account is deleted')
     },
   }
 }

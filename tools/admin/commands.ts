@@ -9,6 +9,10 @@ export const USAGE = `usage: npm run admin -- <command> [options]
   sessions --user <id> --reason <why>
   disable --user <id> --reason <why>           refuse sign-in, then end every session
   enable --user <id> --reason <why>
+  force-reset --user <id> --reason <why>       mail a password-reset link, then end every session
+  remove-factor --user <id> --reason <why>     remove TOTP and recovery codes (mails a notice)
+  mark-verified --user <id> --reason <why>     mark the current email address verified
+  delete --user <id> --reason <why>            erase the account (as self-service deletion), end every session
   revoke-sessions --user <id> --reason <why>   end every session
   revoke-session --user <id> --session <id> --reason <why>
   openapi                                      the admin API's OpenAPI document
@@ -57,6 +61,16 @@ export async function run(argv: string[], env: NodeJS.ProcessEnv): Promise<strin
     case 'sessions': return out(await client.sessions(user, reason))
     case 'disable': return out(await client.disable(user, reason))
     case 'enable': return out(await client.enable(user, reason))
+    case 'force-reset':
+      await client.forcePasswordReset(user, reason)
+      return out({ resetMailed: true, sessionsEnded: true, userId: user })
+    case 'remove-factor':
+      await client.removeSecondFactor(user, reason)
+      return out({ secondFactorRemoved: true, userId: user })
+    case 'mark-verified': return out(await client.markEmailVerified(user, reason))
+    case 'delete':
+      await client.deleteUser(user, reason)
+      return out({ deleted: true, sessionsEnded: true, userId: user })
     case 'revoke-sessions':
       await client.revokeSessions(user, reason)
       return out({ revoked: 'all', userId: user })

@@ -232,7 +232,9 @@ export async function buildIdentity(config: IdentityConfig, options: BuildOption
   const authenticateAdmin = createAdminAuth(config.ADMIN_CLIENTS, { SERVICE_CLIENTS: config.SERVICE_CLIENTS })
   await app.register(async (admin) => {
     admin.addHook('onRequest', authenticateAdmin)
-    registerAdminRoutes(admin, createAdminService({ users, events, now }))
+    registerAdminRoutes(admin, createAdminService({
+      users, events, tokens, notices: mail.notices, factors, factorRemoved: notices.factorDisabled, erase: deletion.erase, resetTtlSeconds: config.PASSWORD_RESET_TTL_SECONDS, now,
+    }))
   })
   return { app, mail }
 }

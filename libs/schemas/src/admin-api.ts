@@ -34,6 +34,9 @@ export const AdminUserSchema = Type.Object({
   email: Type.String(),
   createdAt: IsoDateSchema,
   updatedAt: IsoDateSchema,
+  emailVerified: Type.Boolean(),
+  /** Enrolled second factors: whether, never a secret. */
+  factors: Type.Object({ totp: Type.Boolean(), recoveryCodesLeft: Type.Integer({ minimum: 0 }) }, { additionalProperties: false }),
   disabled: Type.Boolean(),
   disabledAt: Type.Optional(IsoDateSchema),
   disabledBy: Type.Optional(Type.String({ description: 'Admin client that disabled the account' })),

@@ -26,6 +26,10 @@ export const SECURITY_EVENT_TYPES = [
   'admin_account_enabled',
   'admin_sessions_revoked',
   'admin_session_revoked',
+  'admin_password_reset_forced',
+  'admin_second_factor_removed',
+  'admin_email_verified',
+  'admin_account_deleted',
 ] as const
 /** Admin events shown to the admin API only: a user (or an abuser) does not see who looked them up. */
 export const ADMIN_ONLY_EVENT_TYPES: readonly SecurityEventType[] = ['admin_user_viewed']

@@ -1,3 +1,4 @@
+import { Type } from '@sinclair/typebox'
 import type { FastifyRequest } from 'fastify'
 import type { App } from '@gatehouse/platform'
 import { AdminActionSchema, AdminActivityPageSchema, AdminActivityQuerySchema, AdminFindQuerySchema, AdminReadQuerySchema, AdminUserSchema, UserIdParamsSchema, adminOpenApiDocument } from '@gatehouse/schemas'
@@ -30,6 +31,32 @@ export function registerAdminRoutes(app: App, service: AdminService): void {
   app.post('/admin/v1/users/:userId/disable', {
     schema: { summary: 'Disable an account', params: UserIdParamsSchema, body: AdminActionSchema, response: { 200: AdminUserSchema, ...errors } },
   }, async (request) => service.disable(request.params.userId, actorOf(request, request.body.reason)))
+
+  const noContent = { 204: Type.Null(), ...errors, 409: ErrorRef }
+  app.post('/admin/v1/users/:userId/force-password-reset', {
+    schema: { summary: 'Mail a password-reset link', params: UserIdParamsSchema, body: AdminActionSchema, response: noContent },
+  }, async (request, reply) => {
+    await service.forcePasswordReset(request.params.userId, actorOf(request, request.body.reason))
+    return reply.code(204).send(null)
+  })
+
+  app.post('/admin/v1/users/:userId/remove-second-factor', {
+    schema: { summary: 'Remove TOTP and recovery codes; mails a notice', params: UserIdParamsSchema, body: AdminActionSchema, response: noContent },
+  }, async (request, reply) => {
+    await service.removeSecondFactor(request.params.userId, actorOf(request, request.body.reason))
+    return reply.code(204).send(null)
+  })
+
+  app.post('/admin/v1/users/:userId/mark-email-verified', {
+    schema: { summary: 'Mark the current address verified', params: UserIdParamsSchema, body: AdminActionSchema, response: { 200: AdminUserSchema, ...errors } },
+  }, async (request) => service.markEmailVerified(request.params.userId, actorOf(request, request.body.reason)))
+
+  app.post('/admin/v1/users/:userId/delete', {
+    schema: { summary: 'Erase the account (as self-service deletion)', params: UserIdParamsSchema, body: AdminActionSchema, response: noContent },
+  }, async (request, reply) => {
+    await service.deleteUser(request.params.userId, actorOf(request, request.body.reason))
+    return reply.code(204).send(null)
+  })
 
   app.post('/admin/v1/users/:userId/enable', {
     schema: { summary: 'Enable a disabled account', params: UserIdParamsSchema, body: AdminActionSchema, response: { 200: AdminUserSchema, ...errors } },

@@ -115,6 +115,23 @@ export function createUsersRepository(doc: DynamoDBDocumentClient, tableName: st
       }
     },
 
+    /** Marks the current address verified (the admin API, after a check done elsewhere); false: no such user. */
+    async setEmailVerified(userId: string, updatedAt: string): Promise<boolean> {
+      try {
+        await doc.send(new UpdateCommand({
+          TableName: tableName,
+          Key: { userId },
+          UpdateExpression: 'SET emailVerified = :yes, updatedAt = :now',
+          ConditionExpression: 'attribute_exists(email)',
+          ExpressionAttributeValues: { ':yes': true, ':now': updatedAt },
+        }))
+        return true
+      } catch (error) {
+        if ((error as Error).name === 'ConditionalCheckFailedException') return false
+        throw error
+      }
+    },
+
     /** Disables (a mark) or re-enables (undefined) an existing user; false when there is no such user. */
     async setDisabled(userId: string, mark: DisabledMark | undefined, updatedAt: string): Promise<boolean> {
       try {
