@@ -194,7 +194,7 @@ export async function buildIdentity(config: IdentityConfig, options: BuildOption
   metrics.gauge('gatehouse_bcrypt_queue_depth', 'bcrypt hashes and compares waiting for a slot', () => hasher.queued)
   const findUser = async (userId: string) => {
     const user = await users.getById(userId)
-    return user === undefined ? undefined : { email: user.email, scope: user.scope }
+    return user === undefined ? undefined : { email: user.email, scope: user.scope, disabled: user.disabledAt !== undefined }
   }
   const passkeys = createPasskeyService({
     passkeys: createPasskeysRepository(dynamo.doc, tables.Passkeys),
