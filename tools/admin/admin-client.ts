@@ -40,6 +40,10 @@ export function createAdminClient(options: AdminClientOptions) {
       headers: { authorization, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
       ...(body === undefined ? {} : { body: JSON.stringify(body) }),
       signal: AbortSignal.timeout(timeoutMs),
+    }).catch((error: unknown) => {
+      // "fetch failed" alone does not say which service or why (refused, timed out).
+      const cause = (error as { cause?: { code?: string } }).cause?.code ?? (error as Error).name
+      throw new Error(`${method} ${base}${path.split('?')[0]}: ${cause}`, { cause: error })
     })
     const text = await response.text()
     const parsed: unknown = text === '' ? undefined : JSON.parse(text)
