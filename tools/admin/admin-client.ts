@@ -42,7 +42,8 @@ export function createAdminClient(options: AdminClientOptions) {
       signal: AbortSignal.timeout(timeoutMs),
     }).catch((error: unknown) => {
       // "fetch failed" alone does not say which service or why (refused, timed out).
-      const cause = (error as { cause?: { code?: string } }).cause?.code ?? (error as Error).name
+      const inner = (error as { cause?: { code?: string; message?: string } }).cause
+      const cause = inner?.code ?? inner?.message ?? (error as Error).message
       throw new Error(`${method} ${base}${path.split('?')[0]}: ${cause}`, { cause: error })
     })
     const text = await response.text()
