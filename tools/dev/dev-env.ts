@@ -18,7 +18,7 @@ export function readDotEnv(path: string): Record<string, string> {
  */
 export const STACK_MANAGED = new Set([
   'HOST', 'PORT', 'IDENTITY_URL', 'TOKEN_URL', 'INTERNAL_CLIENT_ID', 'INTERNAL_CLIENT_SECRET', 'SERVICE_CLIENTS',
-  'INTROSPECTION_CLIENTS', 'SIGNING_KEYS', 'SIGNING_KEYS_FILE',
+  'INTROSPECTION_CLIENTS', 'ADMIN_CLIENTS', 'SIGNING_KEYS', 'SIGNING_KEYS_FILE',
 ])
 /** Read by `npm start` itself (which DynamoDB, which tables) and handed to the services from there. */
 export const STACK_CONSUMED = new Set(['DYNAMODB_ENDPOINT', 'AWS_ENDPOINT_URL_DYNAMODB', 'TABLE_PREFIX'])

@@ -22,9 +22,11 @@ export function devSigningKeys(path: string): { value: KeySet; created: boolean 
 
 export function devSecrets(path: string): { value: StackSecrets; created: boolean } {
   const state = readOrCreate(path, newSecrets)
-  // Secrets written before second factors existed get their MFA key once, kept from then on.
-  if (state.value.mfaEncryptionKeys === undefined) {
-    state.value.mfaEncryptionKeys = newMfaKeys()
+  // Secrets written before second factors or the admin API existed get their MFA key and admin
+  // client once, kept from then on.
+  if (state.value.mfaEncryptionKeys === undefined || state.value.admin === undefined) {
+    state.value.mfaEncryptionKeys ??= newMfaKeys()
+    state.value.admin ??= newSecrets().admin
     writeFileSync(path, `${JSON.stringify(state.value, null, 2)}\n`, { mode: 0o600 })
   }
   return state

@@ -112,6 +112,10 @@ Hosted pages: ${pagesUrl(gatewayPort)}/sign-in   (at localhost, not 127.0.0.1: p
 Introspection client for local resource servers (POST ${stack.urls.token}/introspect):
   client_id=${introspection.id}  client_secret=${introspection.secret}
 
+Admin API (support and abuse handling; npm run admin -- help):
+  export GATEHOUSE_ADMIN_IDENTITY_URL=${stack.urls.identity} GATEHOUSE_ADMIN_TOKEN_URL=${stack.urls.token}
+  export GATEHOUSE_ADMIN_CLIENT_ID=${stack.secrets.admin.id} GATEHOUSE_ADMIN_CLIENT_SECRET=${stack.secrets.admin.secret}
+
 Try it:
   curl -s -X POST ${gateway}/auth/register -H 'content-type: application/json' -d '{"email":"ada@example.com","password":"correct horse battery"}'
   TOKEN=$(curl -s -c /tmp/gatehouse.cookies -X POST ${gateway}/auth/login -H 'content-type: application/json' \\

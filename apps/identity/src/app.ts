@@ -1,7 +1,7 @@
 import { DescribeTableCommand } from '@aws-sdk/client-dynamodb'
 import { createPasswordHasher, type BcryptImpl, type PasswordHasher } from '@gatehouse/crypto'
 import { createDynamoClients, createSecurityEventsRepository, createUsersRepository, tableNames } from '@gatehouse/dynamo'
-import { createMetrics, createServer, inSpan, instrumentServer, tracingActive, createServiceAuth, dynamoObserver, registerHealthRoutes, type App, type Metrics } from '@gatehouse/platform'
+import { createMetrics, createServer, inSpan, instrumentServer, tracingActive, createAdminAuth, createServiceAuth, dynamoObserver, registerHealthRoutes, type App, type Metrics } from '@gatehouse/platform'
 import { loadSheddingFrom, parseServiceClients } from '@gatehouse/schemas'
 import type { MailTransport } from '@gatehouse/mail'
 import type { Logger } from 'pino'
@@ -15,6 +15,8 @@ import { lowerThreadPoolPriority } from './services/thread-pool-priority.ts'
 import { createPasswordPolicy } from './services/password-policy.ts'
 import { createUserService } from './services/user-service.ts'
 import { registerActivityRoutes } from './activity/activity-routes.ts'
+import { registerAdminRoutes } from './admin/admin-routes.ts'
+import { createAdminService } from './admin/admin-service.ts'
 import { registerCredentialRoutes } from './routes/credentials.ts'
 import { registerUserRoutes } from './routes/users.ts'
 import { setUpMail, type MailSetup } from './mail/setup.ts'
@@ -196,7 +198,7 @@ export async function buildIdentity(config: IdentityConfig, options: BuildOption
   metrics.gauge('gatehouse_bcrypt_queue_depth', 'bcrypt hashes and compares waiting for a slot', () => hasher.queued)
   const findUser = async (userId: string) => {
     const user = await users.getById(userId)
-    return user === undefined ? undefined : { email: user.email, scope: user.scope }
+    return user === undefined ? undefined : { email: user.email, scope: user.scope, disabled: user.disabledAt !== undefined }
   }
   const passkeys = createPasskeyService({
     passkeys: createPasskeysRepository(dynamo.doc, tables.Passkeys),
@@ -229,6 +231,14 @@ export async function buildIdentity(config: IdentityConfig, options: BuildOption
     registerLifecycleRoutes(internal, { reset, verification, deletion, emailChange })
     registerMfaRoutes(internal, mfa, loginStep)
     registerPasskeyRoutes(internal, passkeys, scopeOf)
+  })
+  // The admin API: its own credentials (ADMIN_CLIENTS); service clients are unknown there (401).
+  const authenticateAdmin = createAdminAuth(config.ADMIN_CLIENTS, { SERVICE_CLIENTS: config.SERVICE_CLIENTS })
+  await app.register(async (admin) => {
+    admin.addHook('onRequest', authenticateAdmin)
+    registerAdminRoutes(admin, createAdminService({
+      users, events, tokens, notices: mail.notices, factors, factorRemoved: notices.factorDisabled, erase: deletion.erase, resetTtlSeconds: config.PASSWORD_RESET_TTL_SECONDS, now,
+    }))
   })
   return { app, mail }
 }

@@ -1,6 +1,6 @@
 import { Type, type Static } from '@sinclair/typebox'
 import { MailConfig } from '@gatehouse/mail'
-import { BaseConfig, DynamoConfig, SecurityEventsConfig, PortSchema, ScopeSchema, ServiceClientsSchema } from '@gatehouse/schemas'
+import { AdminConfig, BaseConfig, DynamoConfig, SecurityEventsConfig, PortSchema, ScopeSchema, ServiceClientsSchema } from '@gatehouse/schemas'
 
 export const IdentityConfigSchema = Type.Object({
   ...BaseConfig,
@@ -10,6 +10,7 @@ export const IdentityConfigSchema = Type.Object({
   PORT: PortSchema(3001),
   /** Internal callers allowed in (`id:secret,…`); the gateway is one of them. */
   SERVICE_CLIENTS: ServiceClientsSchema,
+  ...AdminConfig,
   /** bcrypt work factor: 12 in production (about 250 ms a hash on one core); tests use 4. */
   BCRYPT_COST: Type.Integer({ minimum: 4, maximum: 15, default: 12 }),
   /**

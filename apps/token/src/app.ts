@@ -1,10 +1,11 @@
 import { DescribeTableCommand } from '@aws-sdk/client-dynamodb'
 import type { KeyRing } from '@gatehouse/crypto'
 import { createDynamoClients, createSecurityEventsRepository, tableNames } from '@gatehouse/dynamo'
-import { createMetrics, createServer, instrumentServer, dynamoObserver, registerHealthRoutes, type App } from '@gatehouse/platform'
+import { createAdminAuth, createMetrics, createServer, instrumentServer, dynamoObserver, registerHealthRoutes, type App } from '@gatehouse/platform'
 import { loadSheddingFrom } from '@gatehouse/schemas'
 import type { Logger } from 'pino'
 import type { TokenConfig } from './config.ts'
+import { registerTokenAdminRoutes } from './admin/admin-routes.ts'
 import { createClientAuth } from './plugins/client-auth.ts'
 import { createRefreshTokensRepository } from './repositories/refresh-tokens-repository.ts'
 import { createSessionsRepository } from './repositories/sessions-repository.ts'
@@ -34,6 +35,8 @@ export interface BuildOptions {
 /** Builds the token service; never listens (main.ts does, tests inject). */
 export async function buildApp(config: TokenConfig, options: BuildOptions = {}): Promise<App> {
   const auth = createClientAuth(config.SERVICE_CLIENTS, config.INTROSPECTION_CLIENTS)
+  // The admin API's own credentials: service and introspection clients are unknown there (401).
+  const authenticateAdmin = createAdminAuth(config.ADMIN_CLIENTS, { SERVICE_CLIENTS: config.SERVICE_CLIENTS, INTROSPECTION_CLIENTS: config.INTROSPECTION_CLIENTS })
   const keyRing = options.keyRing ?? (await loadKeyRing(config))
   const clock = options.clock ?? systemClock
   const metrics = await createMetrics({ port: config.METRICS_PORT, host: config.METRICS_HOST, service: 'token' })
@@ -76,5 +79,9 @@ export async function buildApp(config: TokenConfig, options: BuildOptions = {}):
   registerSessionRoutes(app, { auth, sessionService, refreshService })
   registerUserSessionRoutes(app, { auth, sessionService })
   await app.register(introspectRoutes, { auth, introspection })
+  await app.register(async (admin) => {
+    admin.addHook('onRequest', authenticateAdmin)
+    registerTokenAdminRoutes(admin, { sessionService, events })
+  })
   return app
 }

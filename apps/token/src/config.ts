@@ -1,5 +1,5 @@
 import { Type, type Static } from '@sinclair/typebox'
-import { BaseConfig, DynamoConfig, SecurityEventsConfig, PortSchema, ServiceClientsSchema } from '@gatehouse/schemas'
+import { AdminConfig, BaseConfig, DynamoConfig, SecurityEventsConfig, PortSchema, ServiceClientsSchema } from '@gatehouse/schemas'
 
 export const TokenConfigSchema = Type.Object({
   ...BaseConfig,
@@ -11,6 +11,7 @@ export const TokenConfigSchema = Type.Object({
   SERVICE_CLIENTS: ServiceClientsSchema,
   /** Resource servers that may call /introspect and nothing else (`id:secret,…`). */
   INTROSPECTION_CLIENTS: Type.Optional(ServiceClientsSchema),
+  ...AdminConfig,
   /** The private JWK set as JSON; or SIGNING_KEYS_FILE, a path to it. Exactly one of the two. */
   SIGNING_KEYS: Type.Optional(Type.String({ minLength: 2 })),
   SIGNING_KEYS_FILE: Type.Optional(Type.String({ minLength: 1 })),

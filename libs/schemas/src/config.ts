@@ -67,3 +67,12 @@ export const SecurityEventsConfig = {
   /** How long a user's security events are kept (the SecurityEvents TTL): 365 days. */
   SECURITY_EVENTS_TTL_SECONDS: Type.Integer({ minimum: 86_400, maximum: 157_680_000, default: 31_536_000 }),
 }
+
+/**
+ * The admin API's callers (support tooling, the `npm run admin` CLI), on identity and token.
+ * Unset: the admin API refuses everyone. Never the same ids as SERVICE_CLIENTS or
+ * INTROSPECTION_CLIENTS: a leaked gateway secret must not be able to disable accounts.
+ */
+export const AdminConfig = {
+  ADMIN_CLIENTS: Type.Optional(ServiceClientsSchema),
+}

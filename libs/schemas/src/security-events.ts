@@ -18,13 +18,27 @@ export const SECURITY_EVENT_TYPES = [
   'session_revoked',
   'refresh_reuse_detected',
   'account_deletion_requested',
+  // Sign-in with the right password to an account an admin disabled (answered like a wrong one).
+  'sign_in_refused_disabled',
+  // Admin API (issue 19): each carries the admin client id and the reason it was given.
+  'admin_user_viewed',
+  'admin_account_disabled',
+  'admin_account_enabled',
+  'admin_sessions_revoked',
+  'admin_session_revoked',
+  'admin_password_reset_forced',
+  'admin_second_factor_removed',
+  'admin_email_verified',
+  'admin_account_deleted',
 ] as const
+/** Admin events shown to the admin API only: a user (or an abuser) does not see who looked them up. */
+export const ADMIN_ONLY_EVENT_TYPES: readonly SecurityEventType[] = ['admin_user_viewed']
 export const SecurityEventTypeSchema = Type.Union(SECURITY_EVENT_TYPES.map((type) => Type.Literal(type)))
 export type SecurityEventType = Static<typeof SecurityEventTypeSchema>
 
 /** Who ended a session: the user (sign-out, the session list, sign-out everywhere) or a flow that ends them all. */
 export const RevokedBySchema = Type.Union(
-  ['user', 'logout_all', 'password_change', 'password_reset', 'account_deletion'].map((by) => Type.Literal(by)),
+  ['user', 'logout_all', 'password_change', 'password_reset', 'account_deletion', 'admin'].map((by) => Type.Literal(by)),
 )
 export type RevokedBy = Static<typeof RevokedBySchema>
 
@@ -60,3 +74,17 @@ export const ActivityPageSchema = Type.Object({
   next: Type.Optional(ActivityCursorSchema),
 }, { additionalProperties: false })
 export type ActivityPage = Static<typeof ActivityPageSchema>
+
+/** One event as the admin API shows it: the user's view plus who acted and why (admin events). */
+export const AdminSecurityEventSchema = Type.Object({
+  ...SecurityEventSchema.properties,
+  adminClient: Type.Optional(Type.String({ maxLength: 64 })),
+  reason: Type.Optional(Type.String({ maxLength: 500 })),
+}, { additionalProperties: false })
+export type AdminSecurityEvent = Static<typeof AdminSecurityEventSchema>
+
+export const AdminActivityPageSchema = Type.Object({
+  events: Type.Array(AdminSecurityEventSchema),
+  next: Type.Optional(ActivityCursorSchema),
+}, { additionalProperties: false })
+export type AdminActivityPage = Static<typeof AdminActivityPageSchema>

@@ -15,6 +15,8 @@ export interface StackSecrets {
   introspection: ClientCredentials
   /** Identity's MFA_ENCRYPTION_KEYS (`id:key`); a fresh key when absent (stored secrets from before it existed). */
   mfaEncryptionKeys?: string
+  /** The admin API's client (ADMIN_CLIENTS on identity and token; `npm run admin`). */
+  admin: ClientCredentials
 }
 
 export interface StackOptions {
@@ -63,7 +65,7 @@ export const newMfaKeys = (): string => `k${Date.now().toString(36)}:${randomByt
 
 export function newSecrets(): StackSecrets {
   const secret = (): string => randomBytes(24).toString('base64url')
-  return { gateway: { id: 'gateway', secret: secret() }, introspection: { id: 'resource-server', secret: secret() }, mfaEncryptionKeys: newMfaKeys() }
+  return { gateway: { id: 'gateway', secret: secret() }, introspection: { id: 'resource-server', secret: secret() }, admin: { id: 'admin', secret: secret() }, mfaEncryptionKeys: newMfaKeys() }
 }
 
 /**
@@ -90,11 +92,13 @@ export async function startStack(options: StackOptions): Promise<Stack> {
   const common = { LOG_LEVEL: options.logLevel ?? 'info', HOST: '127.0.0.1' }
   const dynamo = { DYNAMODB_ENDPOINT: options.dynamoEndpoint, TABLE_PREFIX: options.tablePrefix }
   const gatewayClient = `${secrets.gateway.id}:${secrets.gateway.secret}`
+  const adminClient = `${secrets.admin.id}:${secrets.admin.secret}`
   const envs: Record<ServiceName, Record<string, string>> = {
     identity: {
       ...common,
       ...dynamo,
       SERVICE_CLIENTS: gatewayClient,
+      ADMIN_CLIENTS: adminClient,
       BCRYPT_COST: String(options.bcryptCost ?? 12),
       PUBLIC_URL: urls.gateway,
       ...(options.smtpUrl === undefined ? { MAIL_WORKER: 'off' } : { SMTP_URL: options.smtpUrl, MAIL_WORKER: 'on', MAIL_POLL_SECONDS: '1' }),
@@ -106,6 +110,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       ...dynamo,
       SERVICE_CLIENTS: gatewayClient,
       INTROSPECTION_CLIENTS: `${secrets.introspection.id}:${secrets.introspection.secret}`,
+      ADMIN_CLIENTS: adminClient,
       SIGNING_KEYS: JSON.stringify(signingKeys),
       JWT_ISSUER: urls.gateway,
       ...options.env?.token,

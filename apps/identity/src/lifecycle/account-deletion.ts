@@ -25,6 +25,22 @@ const wrongPassword = () => new AppError(401, ErrorCodes.INVALID_CREDENTIALS, 'I
 
 export function createAccountDeletion(deps: AccountDeletionDeps) {
   /**
+   * Erasers first: if one fails the account still exists and the erasure can run again; the user
+   * item goes last, so nothing is ever left behind without a user to find it by. Self-service
+   * deletion and the admin API's both end here.
+   */
+  async function erase(user: UserRecord): Promise<void> {
+    for (const eraseOne of deps.erasers) await eraseOne(user)
+    const notice = deps.notices.noticeInTransaction(user.email, 'account-deleted', {})
+    await deps.notices.transact([
+      { Delete: { TableName: deps.usersTable, Key: { userId: user.userId }, ConditionExpression: 'passwordHash = :hash', ExpressionAttributeValues: { ':hash': user.passwordHash } } },
+      { Delete: { TableName: deps.usersTable, Key: { userId: guardKey(user.email) } } },
+      notice.item,
+    ])
+    deps.notices.wake()
+  }
+
+  /**
    * Re-authenticates (throttled like a login), runs every eraser, then deletes the user and its
    * email guard in one transaction with the "account deleted" notice, so the address can sign up
    * again at once. The caller (the gateway) ends every session in the token service.
@@ -39,20 +55,11 @@ export function createAccountDeletion(deps: AccountDeletionDeps) {
     await settleAttempt(attempt, async () => {
       if (!(await deps.hasher.verify(currentPassword, user.passwordHash))) throw wrongPassword()
     })
-    // Erasers first: if one fails the account still exists and the user can try again; the user
-    // item goes last, so nothing is ever left behind without a user to find it by.
-    for (const erase of deps.erasers) await erase(user)
-    const notice = deps.notices.noticeInTransaction(user.email, 'account-deleted', {})
-    await deps.notices.transact([
-      { Delete: { TableName: deps.usersTable, Key: { userId: user.userId }, ConditionExpression: 'passwordHash = :hash', ExpressionAttributeValues: { ':hash': user.passwordHash } } },
-      { Delete: { TableName: deps.usersTable, Key: { userId: guardKey(user.email) } } },
-      notice.item,
-    ])
-    deps.notices.wake()
+    await erase(user)
     return { userId: user.userId }
   }
 
-  return { deleteAccount }
+  return { deleteAccount, erase }
 }
 
 export type AccountDeletion = ReturnType<typeof createAccountDeletion>

@@ -40,7 +40,8 @@ export function createEmailVerification(deps: EmailVerificationDeps) {
         TableName: deps.usersTable,
         Key: { userId: record.userId },
         UpdateExpression: 'SET emailVerified = :yes, updatedAt = :now',
-        ConditionExpression: 'email = :email',
+        // A disabled account cannot verify (the admin API): the link answers like any dead one.
+        ConditionExpression: 'email = :email AND attribute_not_exists(disabledAt)',
         ExpressionAttributeValues: { ':yes': true, ':email': record.email, ':now': new Date(deps.now()).toISOString() },
       },
     }])

@@ -45,7 +45,8 @@ export function createPasswordReset(deps: PasswordResetDeps) {
     if (intent.kind !== 'password-reset-request') return { action: 'drop' }
     const userId = await deps.users.emailOwner(intent.email)
     const user = userId === undefined ? undefined : await deps.users.getById(userId)
-    if (user === undefined) return { action: 'drop' }
+    // A disabled account (the admin API) gets no link, exactly as an address with no account.
+    if (user === undefined || user.disabledAt !== undefined) return { action: 'drop' }
     const { token, writes } = deps.tokens.issue('password-reset', user.userId, user.email, deps.resetTtlSeconds)
     return { action: 'send', mail: { kind: 'mail', to: user.email, template: 'reset-password', data: { token } }, writes }
   }
@@ -60,7 +61,7 @@ export function createPasswordReset(deps: PasswordResetDeps) {
     if (record === undefined) throw invalidLinkToken()
     deps.policy(newPassword)
     const user = await deps.users.getById(record.userId)
-    if (user === undefined) throw invalidLinkToken()
+    if (user === undefined || user.disabledAt !== undefined) throw invalidLinkToken()
     const passwordHash = await deps.hasher.hash(newPassword)
     const notice = deps.notices.noticeInTransaction(user.email, 'password-changed', {})
     const consumed = await deps.tokens.consume(record, [
@@ -69,7 +70,7 @@ export function createPasswordReset(deps: PasswordResetDeps) {
           TableName: deps.usersTable,
           Key: { userId: user.userId },
           UpdateExpression: 'SET passwordHash = :hash, updatedAt = :now',
-          ConditionExpression: 'attribute_exists(email)',
+          ConditionExpression: 'attribute_exists(email) AND attribute_not_exists(disabledAt)',
           ExpressionAttributeValues: { ':hash': passwordHash, ':now': new Date(deps.now()).toISOString() },
         },
       },

@@ -55,7 +55,8 @@ export function createLoginStep(deps: LoginStepDeps) {
     if (ticket === undefined || ticket.usedAt !== undefined || ticket.expiresAt <= nowSec) throw rejected()
     if (!constantTimeEqual(ticket.deviceHash, hashDeviceId(deviceId))) throw rejected()
     const user = await deps.users.getById(ticket.userId)
-    if (user === undefined) throw rejected()
+    // Disabled (the admin API) between the password and the code: the ticket is dead, like an expired one.
+    if (user === undefined || user.disabledAt !== undefined) throw rejected()
     // The account's throttle first (429 while it is locked), then this ticket's own budget.
     const attempt = await deps.throttle.begin(user.email, deviceId)
     const outcome = await settleAttempt(attempt, async () => {

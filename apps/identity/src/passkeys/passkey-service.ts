@@ -42,7 +42,7 @@ export interface PasskeyDeps {
   passkeys: PasskeysRepository
   challenges: ChallengesRepository
   /** The user's email (the authenticator's account label) and scope; undefined for no such user. */
-  findUser(userId: string): Promise<{ email: string; scope: string } | undefined>
+  findUser(userId: string): Promise<{ email: string; scope: string; disabled?: boolean } | undefined>
   config: PasskeyConfig
   now: () => number
 }
@@ -164,6 +164,8 @@ export function createPasskeyService(deps: PasskeyDeps) {
     if (!result.verified) throw rejected()
     const info = result.authenticationInfo
     if (!(await passkeys.recordUse(record.credentialId, record.counter, info.newCounter, info.credentialBackedUp, iso()))) throw rejected()
+    // A disabled account (the admin API) answers like a passkey that did not verify.
+    if ((await deps.findUser(record.userId))?.disabled === true) throw rejected()
     return { userId: record.userId, credentialId: record.credentialId, amr: passkeyAmr(info.credentialDeviceType, info.userVerified) }
   }
 

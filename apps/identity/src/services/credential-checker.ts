@@ -1,5 +1,5 @@
 import type { PasswordHasher } from '@gatehouse/crypto'
-import type { LoginRecord, UsersRepository } from '@gatehouse/dynamo'
+import type { UserRecord, UsersRepository } from '@gatehouse/dynamo'
 
 export interface CredentialCheckerDeps {
   users: UsersRepository
@@ -13,7 +13,7 @@ export interface CredentialCheckerDeps {
  * change or a sign-up, while the GSI lags (see below).
  */
 export function createCredentialChecker({ users, hasher, iso }: CredentialCheckerDeps) {
-  async function check(email: string, password: string, signal?: AbortSignal): Promise<LoginRecord | undefined> {
+  async function check(email: string, password: string, signal?: AbortSignal): Promise<UserRecord | undefined> {
     const indexed = await users.findByEmailIndex(email)
     if (indexed === undefined) return checkAfterIndexMiss(email, password, signal)
     // The GSI may still carry the hash from before a password change: read the user consistently
@@ -31,7 +31,7 @@ export function createCredentialChecker({ users, hasher, iso }: CredentialChecke
    * does not reveal which accounts exist. Only an account the index has not caught up with yet
    * (about a second after sign-up) pays a second, real compare.
    */
-  async function checkAfterIndexMiss(email: string, password: string, signal?: AbortSignal): Promise<LoginRecord | undefined> {
+  async function checkAfterIndexMiss(email: string, password: string, signal?: AbortSignal): Promise<UserRecord | undefined> {
     const [ownerId] = await Promise.all([users.emailOwner(email), hasher.verifyDummy(password, signal)])
     const user = ownerId === undefined ? undefined : await users.getById(ownerId)
     if (user === undefined) return undefined
@@ -39,7 +39,7 @@ export function createCredentialChecker({ users, hasher, iso }: CredentialChecke
   }
 
   /** A hash made at a lower cost than configured is replaced while the password is at hand. */
-  async function upgrade(user: LoginRecord, password: string): Promise<LoginRecord> {
+  async function upgrade(user: UserRecord, password: string): Promise<UserRecord> {
     if (hasher.needsRehash(user.passwordHash)) {
       await users.replacePasswordHash(user.userId, user.passwordHash, await hasher.hash(password), iso())
     }

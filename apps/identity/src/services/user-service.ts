@@ -97,6 +97,14 @@ export function createUserService(deps: UserServiceDeps) {
       await recordThrottle(email, await attempt.failed(), origin)
       throw invalidCredentials()
     }
+    if (user.disabledAt !== undefined) {
+      // Exactly a wrong password's answer (and throttle count), so sign-in is no oracle for which
+      // accounts were frozen; the owner's activity (and the admin's view) says why.
+      signIns.wrong_credentials.inc()
+      await recordThrottle(email, await attempt.failed(), origin, user.userId)
+      await events.record({ type: 'sign_in_refused_disabled', userId: user.userId, ...origin }, origin.log)
+      throw invalidCredentials()
+    }
     const trustedDevice = attempt.trustedDevice
     const verified = await settleOnError(attempt, deps.loginStep.afterPassword(user, attempt, deviceId))
     if ('mfaRequired' in verified) {

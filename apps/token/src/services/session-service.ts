@@ -107,13 +107,13 @@ export function createSessionService(deps: SessionServiceDeps) {
       }))
     },
 
-    async revokeOne(userId: string, sessionId: string, origin: RequestOrigin): Promise<void> {
+    async revokeOne(userId: string, sessionId: string, origin: RequestOrigin, revokedBy: RevokedBy = 'user'): Promise<void> {
       const now = instant(deps.clock)
       const session = await deps.sessions.getForUser(sessionId, userId)
       if (!isSessionActive(session, now.sec)) throw notFound()
       if (!(await endSession(sessionId, now.iso, userId))) throw notFound()
       deps.metrics.revocations.session.inc()
-      await recordRevoked(userId, sessionId, 'user', origin)
+      await recordRevoked(userId, sessionId, revokedBy, origin)
     },
 
     /**

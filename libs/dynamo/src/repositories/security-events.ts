@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto'
 import { PutCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb'
-import type { ActivityPage, RevokedBy, SecurityEvent, SecurityEventType } from '@gatehouse/schemas'
+import { ADMIN_ONLY_EVENT_TYPES, type ActivityPage, type AdminActivityPage, type AdminSecurityEvent, type RevokedBy, type SecurityEvent, type SecurityEventType } from '@gatehouse/schemas'
 import { coarseIp } from '../coarse-ip.ts'
 
 /** Where a request came from, as the gateway forwarded it (full address: coarsened on record). */
@@ -17,6 +17,9 @@ export interface SecurityEventInput extends EventOrigin {
   method?: string | undefined
   newDevice?: boolean | undefined
   revokedBy?: RevokedBy | undefined
+  /** Admin API events: the admin client that acted and the reason it gave. */
+  adminClient?: string | undefined
+  reason?: string | undefined
 }
 
 /** pino's shape (request.log or app.log), so the line carries the request id. */
@@ -45,9 +48,12 @@ export interface SecurityEventsRepository {
   record(event: SecurityEventInput, log: EventLog): Promise<void>
   /** The user's events, newest first; `cursor` is a previous page's `next`. Undefined: a bad cursor. */
   list(userId: string, page: { limit: number; cursor?: string | undefined }): Promise<ActivityPage | undefined>
+  /** The same listing for the admin API: every event, with the admin client and reason of admin events. */
+  listForAdmin(userId: string, page: { limit: number; cursor?: string | undefined }): Promise<AdminActivityPage | undefined>
 }
 
 const USER_AGENT_MAX = 512
+const REASON_MAX = 500
 /** Events that point at an attack are warnings in the log; the rest are information. */
 const WARNINGS = new Set<SecurityEventType>(['refresh_reuse_detected', 'sign_in_throttled'])
 /** `2030-01-01T00:00:00.000Z#<8 base64url>`: time-ordered, unique even within one millisecond. */
@@ -76,6 +82,8 @@ export function createSecurityEventsRepository(doc: DynamoDBDocumentClient, tabl
         ...(event.method === undefined ? {} : { method: event.method }),
         ...(event.newDevice === undefined ? {} : { newDevice: event.newDevice }),
         ...(event.revokedBy === undefined ? {} : { revokedBy: event.revokedBy }),
+        ...(event.adminClient === undefined ? {} : { adminClient: event.adminClient }),
+        ...(event.reason === undefined ? {} : { reason: event.reason.slice(0, REASON_MAX) }),
       }
       const line = { event: event.type, userId: event.userId, ip, userAgent, ...details }
       if (WARNINGS.has(event.type)) log.warn(line, 'security event')
@@ -100,21 +108,42 @@ export function createSecurityEventsRepository(doc: DynamoDBDocumentClient, tabl
     },
 
     async list(userId, page) {
-      const after = page.cursor === undefined ? undefined : decodeCursor(page.cursor)
-      if (page.cursor !== undefined && after === undefined) return undefined
-      const { Items = [], LastEvaluatedKey } = await doc.send(new QueryCommand({
-        TableName: tableName,
-        KeyConditionExpression: 'userId = :userId',
-        ExpressionAttributeValues: { ':userId': userId },
-        ScanIndexForward: false,
-        Limit: page.limit,
-        ...(after === undefined ? {} : { ExclusiveStartKey: { userId, eventKey: after } }),
-      }))
-      const nowSec = now() / 1000
-      const events = Items.filter((item) => typeof item['expiresAt'] === 'number' && item['expiresAt'] > nowSec).map(toPublic)
-      const last = LastEvaluatedKey?.['eventKey']
-      return { events, ...(typeof last === 'string' ? { next: encodeCursor(last) } : {}) }
+      const items = await query(userId, page)
+      if (items === undefined) return undefined
+      const hidden = new Set(ADMIN_ONLY_EVENT_TYPES)
+      return { events: items.items.filter((item) => !hidden.has(item['type'] as SecurityEventType)).map(toPublic), ...items.next }
     },
+
+    async listForAdmin(userId, page) {
+      const items = await query(userId, page)
+      if (items === undefined) return undefined
+      return { events: items.items.map(toAdmin), ...items.next }
+    },
+  }
+
+  async function query(userId: string, page: { limit: number; cursor?: string | undefined }): Promise<{ items: Record<string, unknown>[]; next: { next?: string } } | undefined> {
+    const after = page.cursor === undefined ? undefined : decodeCursor(page.cursor)
+    if (page.cursor !== undefined && after === undefined) return undefined
+    const { Items = [], LastEvaluatedKey } = await doc.send(new QueryCommand({
+      TableName: tableName,
+      KeyConditionExpression: 'userId = :userId',
+      ExpressionAttributeValues: { ':userId': userId },
+      ScanIndexForward: false,
+      Limit: page.limit,
+      ...(after === undefined ? {} : { ExclusiveStartKey: { userId, eventKey: after } }),
+    }))
+    const nowSec = now() / 1000
+    const items = Items.filter((item) => typeof item['expiresAt'] === 'number' && item['expiresAt'] > nowSec)
+    const last = LastEvaluatedKey?.['eventKey']
+    return { items, next: typeof last === 'string' ? { next: encodeCursor(last) } : {} }
+  }
+}
+
+function toAdmin(item: Record<string, unknown>): AdminSecurityEvent {
+  return {
+    ...toPublic(item),
+    ...(typeof item['adminClient'] === 'string' ? { adminClient: item['adminClient'] } : {}),
+    ...(typeof item['reason'] === 'string' ? { reason: item['reason'] } : {}),
   }
 }
 

@@ -12,6 +12,17 @@ export interface UserRecord {
   updatedAt: string
   /** Set once a link mailed to `email` was followed; absent (false) for older users. */
   emailVerified?: boolean
+  /** Set by the admin API: the account cannot sign in, reset or verify until enabled again. */
+  disabledAt?: string
+  disabledBy?: string
+  disabledReason?: string
+}
+
+/** Who disabled an account, when and why (the admin API). */
+export interface DisabledMark {
+  at: string
+  by: string
+  reason: string
 }
 
 /** An extra TransactWriteItems entry written with the user (its verification token and mail). */
@@ -96,6 +107,44 @@ export function createUsersRepository(doc: DynamoDBDocumentClient, tableName: st
           UpdateExpression: 'SET passwordHash = :new, updatedAt = :now',
           ConditionExpression: 'attribute_exists(email) AND passwordHash = :expected',
           ExpressionAttributeValues: { ':new': newHash, ':now': updatedAt, ':expected': expectedHash },
+        }))
+        return true
+      } catch (error) {
+        if ((error as Error).name === 'ConditionalCheckFailedException') return false
+        throw error
+      }
+    },
+
+    /** Marks the current address verified (the admin API, after a check done elsewhere); false: no such user. */
+    async setEmailVerified(userId: string, updatedAt: string): Promise<boolean> {
+      try {
+        await doc.send(new UpdateCommand({
+          TableName: tableName,
+          Key: { userId },
+          UpdateExpression: 'SET emailVerified = :yes, updatedAt = :now',
+          ConditionExpression: 'attribute_exists(email)',
+          ExpressionAttributeValues: { ':yes': true, ':now': updatedAt },
+        }))
+        return true
+      } catch (error) {
+        if ((error as Error).name === 'ConditionalCheckFailedException') return false
+        throw error
+      }
+    },
+
+    /** Disables (a mark) or re-enables (undefined) an existing user; false when there is no such user. */
+    async setDisabled(userId: string, mark: DisabledMark | undefined, updatedAt: string): Promise<boolean> {
+      try {
+        await doc.send(new UpdateCommand({
+          TableName: tableName,
+          Key: { userId },
+          ...(mark === undefined
+            ? { UpdateExpression: 'SET updatedAt = :now REMOVE disabledAt, disabledBy, disabledReason', ExpressionAttributeValues: { ':now': updatedAt } }
+            : {
+                UpdateExpression: 'SET updatedAt = :now, disabledAt = :at, disabledBy = :by, disabledReason = :reason',
+                ExpressionAttributeValues: { ':now': updatedAt, ':at': mark.at, ':by': mark.by, ':reason': mark.reason },
+              }),
+          ConditionExpression: 'attribute_exists(email)',
         }))
         return true
       } catch (error) {
