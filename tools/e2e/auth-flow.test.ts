@@ -68,7 +68,7 @@ t.test('register → login → me → refresh rotates the cookie', async (t) => 
 
   const me = await browser.call('GET', '/auth/me', { bearer: accessToken })
   t.equal(me.status, 200)
-  t.same(Object.keys(me.body).sort(), ['createdAt', 'email', 'userId'])
+  t.same(Object.keys(me.body).sort(), ['createdAt', 'email', 'emailVerified', 'userId'])
   t.equal(me.body['email'], email.toLowerCase())
 
   const before = new Map(browser.cookies)

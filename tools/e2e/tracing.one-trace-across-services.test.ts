@@ -80,6 +80,6 @@ t.test('one sign-in is one trace across gateway, identity and token, with Dynamo
   const outgoing = trace.filter((span) => span.service === 'gatehouse-gateway' && span.attributes?.some((attribute) => attribute.key === 'server.port'))
   t.ok(outgoing.length >= 2, 'the gateway\'s calls to identity and token are client spans (undici)')
   t.ok(requests.every((line) => line.startsWith('POST /v1/traces application/json')), 'OTLP/JSON on /v1/traces')
-  t.ok(logLines.some((line) => line.includes(`traceId=${root!.traceId}`)), 'log lines carry the trace id')
+  t.ok(logLines.some((line) => line.includes(`traceId=${root!.traceId}`) || line.includes(`"traceId":"${root!.traceId}"`)), 'log lines carry the trace id')
   t.notOk(JSON.stringify(received).includes(password), 'no password in any span')
 })
