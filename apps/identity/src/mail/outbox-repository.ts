@@ -5,6 +5,12 @@ import type { TemplateData, TemplateName } from '@gatehouse/mail'
 
 /** Fixed shards of the due index: spreads outbox writes over a few partitions, and the worker reads each. */
 export const OUTBOX_SHARDS = 4
+/**
+ * The outbox depth gauge counts at most this many index pages per shard and state (1 MB each, of
+ * keys only: hundreds of thousands of mails), so a huge backlog reads as "at least" and a scrape
+ * stays cheap.
+ */
+const COUNT_MAX_PAGES = 4
 /** How long a delivered or parked mail stays (for support and idempotency), then DynamoDB TTL removes it. */
 const RETENTION_SECONDS = 14 * 86_400
 
@@ -16,6 +22,14 @@ const RETENTION_SECONDS = 14 * 86_400
 export type OutboxPayload =
   | { [K in TemplateName]: { kind: 'mail'; to: string; template: K; data: TemplateData[K] } }[TemplateName]
   | { kind: 'password-reset-request'; email: string }
+
+/**
+ * The due index holds pending mail under `shard#N` (what the worker reads) and parked mail under
+ * `parked#N` (what an operator and the depth gauge read), so both are counted by key, never Scanned.
+ */
+const PENDING = 'shard#'
+const PARKED = 'parked#'
+const shardOf = (mailId: string) => parseInt(mailId.slice(0, 2), 16) % OUTBOX_SHARDS
 
 export type OutboxItem = OutboxPayload & {
   mailId: string
@@ -41,7 +55,7 @@ export function createOutboxRepository(doc: DynamoDBDocumentClient, tableName: s
       attempts: 0,
       createdAt: at,
       // The shard comes from the id, which is random: writes spread evenly.
-      dueShard: `shard#${parseInt(mailId.slice(0, 2), 16) % OUTBOX_SHARDS}`,
+      dueShard: `${PENDING}${shardOf(mailId)}`,
       dueAt: at,
       expiresAt: Math.ceil(at / 1000) + RETENTION_SECONDS,
     }
@@ -72,7 +86,7 @@ export function createOutboxRepository(doc: DynamoDBDocumentClient, tableName: s
         TableName: tableName,
         IndexName: OUTBOX_DUE_INDEX,
         KeyConditionExpression: 'dueShard = :shard AND dueAt <= :now',
-        ExpressionAttributeValues: { ':shard': `shard#${shard}`, ':now': now() },
+        ExpressionAttributeValues: { ':shard': `${PENDING}${shard}`, ':now': now() },
         Limit: limit,
       }))
       return (Items ?? []).map((item) => item['mailId'] as string)
@@ -90,8 +104,8 @@ export function createOutboxRepository(doc: DynamoDBDocumentClient, tableName: s
           TableName: tableName,
           Key: { mailId },
           UpdateExpression: 'SET dueAt = :lease, attempts = attempts + :one',
-          ConditionExpression: 'attribute_exists(dueShard) AND dueAt <= :now',
-          ExpressionAttributeValues: { ':lease': at + leaseSeconds * 1000, ':one': 1, ':now': at },
+          ConditionExpression: 'begins_with(dueShard, :pending) AND dueAt <= :now',
+          ExpressionAttributeValues: { ':lease': at + leaseSeconds * 1000, ':one': 1, ':now': at, ':pending': PENDING },
           ReturnValues: 'ALL_NEW',
         }))
         return Attributes as OutboxItem
@@ -127,23 +141,56 @@ export function createOutboxRepository(doc: DynamoDBDocumentClient, tableName: s
     async markDropped(mailId: string): Promise<void> {
       await settle(mailId, 'dropped')
     },
-    /** Failed too often: out of the due index but kept (with its data) for an operator, until TTL. */
+    /**
+     * Failed too often: off the worker's shards, onto the parked ones (kept, with its data, for an
+     * operator, until TTL); the worker never claims it again.
+     */
     async park(mailId: string, lastError: string): Promise<void> {
+      const at = now()
       await doc.send(new UpdateCommand({
         TableName: tableName,
         Key: { mailId },
-        UpdateExpression: 'SET #status = :parked, lastError = :error, parkedAt = :now REMOVE dueShard, dueAt',
+        UpdateExpression: 'SET #status = :parked, lastError = :error, parkedAt = :now, dueShard = :shard, dueAt = :now',
         ExpressionAttributeNames: { '#status': 'status' },
-        ExpressionAttributeValues: { ':parked': 'parked', ':error': lastError, ':now': now() },
+        ExpressionAttributeValues: { ':parked': 'parked', ':error': lastError, ':now': at, ':shard': `${PARKED}${shardOf(mailId)}` },
       }))
+    },
+
+    /**
+     * Mail waiting (pending: due or backing off or in hand) and parked, counted on the due index
+     * with `Select: COUNT`, one Query per shard and state: the outbox depth gauge.
+     */
+    async depth(): Promise<{ pending: number; parked: number }> {
+      const count = async (shard: string) => {
+        let total = 0
+        let start: Record<string, unknown> | undefined
+        for (let page = 0; page < COUNT_MAX_PAGES; page += 1) {
+          const { Count, LastEvaluatedKey } = await doc.send(new QueryCommand({
+            TableName: tableName,
+            IndexName: OUTBOX_DUE_INDEX,
+            KeyConditionExpression: 'dueShard = :shard',
+            ExpressionAttributeValues: { ':shard': shard },
+            Select: 'COUNT',
+            ...(start === undefined ? {} : { ExclusiveStartKey: start }),
+          }))
+          total += Count ?? 0
+          start = LastEvaluatedKey
+          if (start === undefined) break
+        }
+        return total
+      }
+      const shards = Array.from({ length: OUTBOX_SHARDS }, (_, shard) => shard)
+      const [pending, parked] = await Promise.all([PENDING, PARKED].map(async (state) =>
+        (await Promise.all(shards.map((shard) => count(`${state}${shard}`)))).reduce((sum, n) => sum + n, 0)))
+      return { pending: pending!, parked: parked! }
     },
     async reschedule(mailId: string, dueAt: number, lastError: string): Promise<void> {
       await doc.send(new UpdateCommand({
         TableName: tableName,
         Key: { mailId },
         UpdateExpression: 'SET dueAt = :due, lastError = :error',
-        ConditionExpression: 'attribute_exists(dueShard)',
-        ExpressionAttributeValues: { ':due': dueAt, ':error': lastError },
+        ConditionExpression: 'begins_with(dueShard, :pending)',
+        ExpressionAttributeValues: { ':due': dueAt, ':error': lastError, ':pending': PENDING },
       }))
     },
   }

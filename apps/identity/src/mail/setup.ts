@@ -60,6 +60,7 @@ export function setUpMail(options: MailSetupOptions): MailSetup {
         : {}),
     })
   }
+  if (options.metrics?.enabled === true) registerOutboxDepth(options.metrics, outbox, options.now)
   const notices = createNoticeService({ outbox, users: options.users, worker })
   return {
     outbox,
@@ -71,4 +72,25 @@ export function setUpMail(options: MailSetupOptions): MailSetup {
       transport?.close()
     },
   }
+}
+
+/** Scrapes closer together than this share one count (several Prometheus servers, a fast scrape interval). */
+const DEPTH_CACHE_MS = 5_000
+
+/**
+ * `gatehouse_mail_outbox_depth{state}`: pending climbing is a worker or relay that cannot keep up,
+ * parked above 0 is mail that will not go out without an operator. Counted when scraped (8
+ * `Select: COUNT` queries on the due index), so it costs nothing between scrapes.
+ */
+function registerOutboxDepth(metrics: Metrics, outbox: OutboxRepository, now: () => number): void {
+  let cached: { at: number; depth: Promise<{ pending: number; parked: number }> } | undefined
+  metrics.gauges('gatehouse_mail_outbox_depth', 'Outbox mail by state: pending (queued, backing off or in hand) and parked (failed too often)', 'state', ['pending', 'parked'] as const, () => {
+    const at = now()
+    if (cached === undefined || at - cached.at >= DEPTH_CACHE_MS || at < cached.at) {
+      const depth = outbox.depth()
+      cached = { at, depth }
+      depth.catch(() => { cached = undefined })
+    }
+    return cached.depth
+  })
 }

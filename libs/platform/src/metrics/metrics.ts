@@ -15,6 +15,11 @@ export interface Metrics {
   histograms<V extends string>(name: string, help: string, label: string, values: readonly V[], buckets?: number[]): BoundHistograms<V>
   /** A value read when scraped (queue depths). */
   gauge(name: string, help: string, read: () => number): void
+  /**
+   * Values per label read when scraped, possibly with I/O (the outbox depth counts index items).
+   * A failed read leaves the series out of that scrape rather than failing the whole page.
+   */
+  gauges<V extends string>(name: string, help: string, label: string, values: readonly V[], read: () => Promise<Record<V, number>>): void
   /** For the listener; undefined when off. */
   readonly registry: Registry | undefined
   /** Per-route HTTP histogram; undefined when off (then no hook is installed at all). */
@@ -31,6 +36,7 @@ export const disabledMetrics: Metrics = {
   counters: (_name, _help, _label, values) => noopRecord(values),
   histograms: (_name, _help, _label, values) => noopRecord(values),
   gauge: () => {},
+  gauges: () => {},
   registry: undefined,
   observeRequest: undefined,
   listen: undefined,
@@ -79,6 +85,17 @@ export async function createMetrics(options: MetricsOptions): Promise<Metrics> {
     },
     gauge(name, help, read) {
       new prom.Gauge({ name, help, registers: [registry], collect() { this.set(read()) } })
+    },
+    gauges(name, help, label, values, read) {
+      new prom.Gauge({
+        name, help, labelNames: [label], registers: [registry],
+        async collect() {
+          this.reset()
+          let counts: Record<string, number>
+          try { counts = await read() } catch { return }
+          for (const value of values) this.set({ [label]: value }, counts[value] ?? 0)
+        },
+      })
     },
   }
 }
