@@ -12,6 +12,8 @@ export interface ServiceProcessOptions {
   port: number
   /** Run the esbuild bundle in dist/ (as containers do) instead of the TypeScript sources. */
   fromDist?: boolean
+  /** Where the bundles are when `fromDist`: dist/ unless a test built its own (inside the repository, so bcrypt resolves). */
+  distRoot?: string
   /** Where log lines go; defaults to stdout. */
   log?: (line: string) => void
   /** pino-pretty lines for a terminal (npm start); otherwise each line as the service wrote it (JSON). */
@@ -32,8 +34,8 @@ const root = join(import.meta.dirname, '..', '..', '..')
 /** Variables a service inherits from the launcher's environment: the runtime's, never config. */
 const INHERITED = ['PATH', 'HOME', 'TZ', 'LANG', 'NODE_V8_COVERAGE', 'NODE_OPTIONS', 'TMPDIR']
 
-export function serviceCommand(name: ServiceName, fromDist = false): string[] {
-  return fromDist ? [join(root, 'dist', 'apps', name, 'main.mjs')] : [join(root, 'apps', name, 'src', 'main.ts')]
+export function serviceCommand(name: ServiceName, fromDist = false, distRoot = join(root, 'dist')): string[] {
+  return fromDist ? [join(distRoot, 'apps', name, 'main.mjs')] : [join(root, 'apps', name, 'src', 'main.ts')]
 }
 
 /** Starts one service as its own process and resolves once its /health/ready answers 200. */
@@ -44,7 +46,7 @@ export async function startServiceProcess(options: ServiceProcessOptions): Promi
     if (value !== undefined) env[key] = value
   }
   Object.assign(env, options.env, { PORT: String(options.port) })
-  const child = spawn(process.execPath, serviceCommand(options.name, options.fromDist), { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] })
+  const child = spawn(process.execPath, serviceCommand(options.name, options.fromDist, options.distRoot), { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] })
   const log = options.log ?? ((line: string) => process.stdout.write(`${line}\n`))
   const recent: string[] = []
   const onLine = (raw: string): void => {

@@ -32,6 +32,8 @@ export interface StackOptions {
   /** Extra configuration per service (e.g. REFRESH_GRACE_SECONDS for an end-to-end test). */
   env?: Partial<Record<ServiceName, Record<string, string>>>
   fromDist?: boolean
+  /** The bundles' root when `fromDist` (default dist/). */
+  distRoot?: string
   log?: (line: string) => void
   /** Pretty logs for a terminal (npm start only); JSON lines otherwise. */
   prettyLogs?: boolean
@@ -132,6 +134,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       env: envs[name],
       port: ports[name],
       ...(options.fromDist === undefined ? {} : { fromDist: options.fromDist }),
+      ...(options.distRoot === undefined ? {} : { distRoot: options.distRoot }),
       ...(options.log === undefined ? {} : { log: options.log }),
       pretty: options.prettyLogs === true,
     })

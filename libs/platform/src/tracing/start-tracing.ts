@@ -1,6 +1,25 @@
 import { samplerFromEnv } from './sampler-from-env.ts'
 import { activeTracing, setActiveTracing } from './tracing-state.ts'
 
+/**
+ * The AWS SDK instrumentation patches `Client.prototype.send` of `@smithy/core/client` when its
+ * module hook sees that file load from node_modules. In an esbuild bundle (`dist/`, the images and
+ * the Lambda packages) the SDK is inlined and no hook sees anything load, so hand the
+ * instrumentation the very class the DynamoDB client extends (the bundle resolves this import to
+ * the same inlined module) and let it apply its own patch. From source the hook has already
+ * wrapped `send` by the time this import returns, and the check keeps it from wrapping twice.
+ */
+async function patchInlinedSmithyClient(
+  aws: { getModuleDefinitions(): Array<{ files: Array<{ name: string; patch(moduleExports: unknown, moduleVersion?: string): unknown }> }> },
+  isWrapped: (fn: unknown) => boolean,
+): Promise<void> {
+  const [client, manifest] = await Promise.all([import('@smithy/core/client'), import('@smithy/core/package.json', { with: { type: 'json' } })])
+  if (isWrapped(client.Client.prototype.send)) return
+  const file = aws.getModuleDefinitions().flatMap((definition) => definition.files).find((candidate) => candidate.name.startsWith('@smithy/core/'))
+  if (file === undefined) throw new Error('@opentelemetry/instrumentation-aws-sdk no longer patches @smithy/core: DynamoDB spans would be missing from the bundles')
+  file.patch(client, manifest.default.version)
+}
+
 /** On when an OTLP endpoint is configured, unless OTEL_SDK_DISABLED or OTEL_TRACES_EXPORTER=none says otherwise. */
 export function tracingWanted(env: Record<string, string | undefined>): boolean {
   const endpoint = env['OTEL_EXPORTER_OTLP_TRACES_ENDPOINT'] ?? env['OTEL_EXPORTER_OTLP_ENDPOINT']
@@ -56,10 +75,12 @@ export async function startTracing(service: string, env: Record<string, string |
   api.propagation.setGlobalPropagator(new core.W3CTraceContextPropagator())
   api.trace.setGlobalTracerProvider(provider)
   const fastify = new fastifyOtel.FastifyOtelInstrumentation({ registerOnInitialization: false })
+  const aws = new awsSdk.AwsInstrumentation({ suppressInternalInstrumentation: true })
   instrumentation.registerInstrumentations({
     tracerProvider: provider,
-    instrumentations: [new undici.UndiciInstrumentation(), new awsSdk.AwsInstrumentation({ suppressInternalInstrumentation: true }), fastify],
+    instrumentations: [new undici.UndiciInstrumentation(), aws, fastify],
   })
+  await patchInlinedSmithyClient(aws, instrumentation.isWrapped)
   const tracer = api.trace.getTracer('gatehouse')
   setActiveTracing({
     registerFastify: async (app) => { await app.register(fastify.plugin()) },
