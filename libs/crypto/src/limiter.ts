@@ -3,7 +3,12 @@ import { BusyError } from './errors.ts';
 export interface LimiterOptions {
   /** Tasks allowed to wait; one more is refused at once with BusyError('queue-full'). Default: no bound. */
   maxQueue?: number;
-  /** Longest wait for a slot, in ms; past it the task is dropped unrun with BusyError('deadline'). Default: none. */
+  /**
+   * Longest wait for a slot, in ms; past it the task is dropped unrun with BusyError('deadline').
+   * Once a few tasks have run, a task whose place in line means it would wait longer than this at
+   * the pace measured so far is refused at once with the same error: under a burst the excess gets
+   * its answer now instead of after the deadline. Default: none.
+   */
   maxWaitMs?: number;
   /** Called as each task gets its slot, with how long it waited (ms; 0 when a slot was free). */
   onStart?: (waitedMs: number) => void;
@@ -31,10 +36,24 @@ export interface Limiter extends Limited {
   readonly queued: number;
 }
 
+/** Tasks measured before the pace is trusted for admission, and the weight of each new one. */
+const PACE_SAMPLES = 4;
+const PACE_WEIGHT = 0.2;
+
 export function createLimiter(limit: number, options: LimiterOptions = {}): Limiter {
   if (!Number.isInteger(limit) || limit < 1) throw new RangeError(`concurrency limit must be a positive integer, got ${limit}`);
   const maxQueue = options.maxQueue ?? Number.POSITIVE_INFINITY;
+  const maxWaitMs = options.maxWaitMs;
   let running = 0;
+  // How long a task holds its slot (ms), as an exponentially weighted mean of those that ran.
+  let paceMs = 0;
+  let measured = 0;
+  const measure = (ms: number): void => {
+    paceMs = measured === 0 ? ms : paceMs + PACE_WEIGHT * (ms - paceMs);
+    measured++;
+  };
+  /** The wait ahead of a task joining the line now: the tasks in front of it, `limit` at a time. */
+  const expectedWaitMs = (): number => ((waiting.length + 1) / limit) * paceMs;
   const waiting: Waiter[] = [];
   const release = (): void => {
     const next = waiting.shift();
@@ -45,6 +64,7 @@ export function createLimiter(limit: number, options: LimiterOptions = {}): Limi
   function enqueue(signal: AbortSignal | undefined): Promise<void> {
     if (signal?.aborted === true) return Promise.reject(new BusyError('gone'));
     if (waiting.length >= maxQueue) return Promise.reject(new BusyError('queue-full'));
+    if (maxWaitMs !== undefined && measured >= PACE_SAMPLES && expectedWaitMs() > maxWaitMs) return Promise.reject(new BusyError('deadline'));
     return new Promise<void>((resolve, reject) => {
       let timer: ReturnType<typeof setTimeout> | undefined;
       const settle = (): void => {
@@ -62,8 +82,8 @@ export function createLimiter(limit: number, options: LimiterOptions = {}): Limi
       };
       const onAbort = (): void => waiter.drop(new BusyError('gone'));
       signal?.addEventListener('abort', onAbort, { once: true });
-      if (options.maxWaitMs !== undefined) {
-        timer = setTimeout(() => waiter.drop(new BusyError('deadline')), options.maxWaitMs);
+      if (maxWaitMs !== undefined) {
+        timer = setTimeout(() => waiter.drop(new BusyError('deadline')), maxWaitMs);
       }
       waiting.push(waiter);
     });
@@ -78,9 +98,11 @@ export function createLimiter(limit: number, options: LimiterOptions = {}): Limi
       await enqueue(signal);
       options.onStart?.(performance.now() - queuedAt);
     }
+    const startedAt = performance.now();
     try {
       return await task();
     } finally {
+      measure(performance.now() - startedAt);
       release();
     }
   };

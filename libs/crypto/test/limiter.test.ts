@@ -95,3 +95,26 @@ t.test('work waiting past its deadline, or whose caller has gone, leaves the lin
   t.same(ran, ['running'], 'only the task that had its turn ran');
   t.equal(await limit(async () => 'next'), 'next', 'the dropped ones left no slot taken');
 });
+
+t.test('once its pace is measured, a task that would wait past the deadline is refused at once, unrun', async (t) => {
+  const limit = createLimiter(1, { maxWaitMs: 200 });
+  // Four tasks of about 20 ms each set the pace (the clock is real; only the order is asserted).
+  for (let i = 0; i < 4; i++) await limit(() => new Promise((resolve) => setTimeout(resolve, 20)));
+  let open: () => void = () => {};
+  const gate = new Promise<void>((resolve) => { open = resolve; });
+  const ran: number[] = [];
+  const running = limit(async () => { await gate; });
+  const settled: Array<'refused' | 'ran'> = [];
+  const line = Array.from({ length: 40 }, (_, i) => limit(async () => { ran.push(i); }).then(() => { settled.push('ran'); }, (error: unknown) => {
+    t.match(error, { name: 'BusyError', reason: 'deadline' });
+    settled.push('refused');
+  }));
+  await new Promise((resolve) => setImmediate(resolve));
+  const refusedAtOnce = settled.filter((outcome) => outcome === 'refused').length;
+  t.ok(refusedAtOnce > 0 && refusedAtOnce < 40, `the tail of the line is refused before the slot frees (${refusedAtOnce} of 40), the head is admitted`);
+  open();
+  await running;
+  await Promise.all(line);
+  t.equal(ran.length, 40 - refusedAtOnce, 'the admitted ones ran, the refused ones never did');
+  t.same(ran, [...ran].sort((a, b) => a - b), 'in order');
+});
