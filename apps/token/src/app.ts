@@ -66,7 +66,7 @@ export async function buildApp(config: TokenConfig, options: BuildOptions = {}):
   const sessionCache = createSessionStateCache({ load: (sessionId, userId) => sessions.getForUser(sessionId, userId), ttlMs: config.SESSION_CACHE_SECONDS * 1000, clock })
   const events = createSecurityEventsRepository(dynamo.doc, tables.SecurityEvents, { ttlSeconds: config.SECURITY_EVENTS_TTL_SECONDS, now: clock })
   const common: TokenServiceDeps = { sessions, refreshTokens, transactions, accessTokens, sessionCache, clock, events, metrics: createTokenMetrics(metrics), refreshTtlSec: config.REFRESH_TOKEN_TTL_SECONDS }
-  const sessionService = createSessionService({ ...common, sessionMaxLifetimeSec: config.SESSION_MAX_LIFETIME_SECONDS, ...(config.AWS_REGION === undefined ? {} : { region: config.AWS_REGION }) })
+  const sessionService = createSessionService({ ...common, sessionMaxLifetimeSec: config.SESSION_MAX_LIFETIME_SECONDS, maxSessionsPerUser: config.MAX_SESSIONS_PER_USER, ...(config.AWS_REGION === undefined ? {} : { region: config.AWS_REGION }) })
   const refreshService = createRefreshService({ ...common, graceSec: config.REFRESH_GRACE_SECONDS })
   const introspection = createIntrospectionService({ accessTokens, sessionCache, clock })
 

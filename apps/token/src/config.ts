@@ -22,6 +22,11 @@ export const TokenConfigSchema = Type.Object({
   REFRESH_TOKEN_TTL_SECONDS: Type.Integer({ minimum: 300, maximum: 31_536_000, default: 2_592_000 }),
   /** Absolute cap on a session, however often it refreshes. */
   SESSION_MAX_LIFETIME_SECONDS: Type.Integer({ minimum: 300, maximum: 31_536_000, default: 7_776_000 }),
+  /**
+   * Active sessions a user may hold; a sign-in past it ends the oldest (`session_limit`). Bounds
+   * every per-user listing; 100 is far above what a person uses (phones, browsers, TVs).
+   */
+  MAX_SESSIONS_PER_USER: Type.Integer({ minimum: 1, maximum: 1000, default: 100 }),
   /** How long a rotated refresh token still yields the same successor (concurrent tabs, retries). */
   REFRESH_GRACE_SECONDS: Type.Integer({ minimum: 0, maximum: 120, default: 10 }),
   /** How long an instance may trust a cached session state, in seconds; below 1 so revocation shows within 1 s. */

@@ -20,7 +20,7 @@ t.test('revoke-all ends sessions the user index has not listed yet, and keeps th
   // Revoke-all run by a service whose index read lags: it sees no session at all.
   const repository = createSessionsRepository(dynamo.doc, dynamo.tables.Sessions)
   const lagging = createSessionService({
-    sessions: { ...repository, listByUser: async () => [] },
+    sessions: { ...repository, listPage: async () => ({ sessions: [] }) },
     refreshTokens: undefined as never,
     transactions: undefined as never,
     accessTokens: undefined as never,
@@ -30,6 +30,7 @@ t.test('revoke-all ends sessions the user index has not listed yet, and keeps th
     events: createSecurityEventsRepository(dynamo.doc, dynamo.tables.SecurityEvents, { ttlSeconds: 86_400, now: clock.now }),
     refreshTtlSec: config.REFRESH_TOKEN_TTL_SECONDS,
     sessionMaxLifetimeSec: config.SESSION_MAX_LIFETIME_SECONDS,
+    maxSessionsPerUser: config.MAX_SESSIONS_PER_USER,
   })
   await lagging.revokeAll(USER_ID, caller.sessionId, { log: app.log })
   clock.advance(config.SESSION_CACHE_SECONDS * 1000 + 1)

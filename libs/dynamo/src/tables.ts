@@ -26,7 +26,7 @@ export interface TableDefinition {
 }
 
 export const EMAIL_INDEX = 'email-index'
-export const USER_SESSIONS_INDEX = 'userId-createdAt-index'
+export const USER_SESSIONS_INDEX = 'activeUserId-createdAt-index'
 export const OUTBOX_DUE_INDEX = 'dueShard-dueAt-index'
 export const USER_PASSKEYS_INDEX = 'userId-createdAt-index'
 
@@ -131,17 +131,20 @@ export const TABLES: readonly TableDefinition[] = [
   {
     name: 'Sessions',
     owner: 'token',
+    // Only a session not yet revoked carries `activeUserId` (its user id): revoking one removes it,
+    // so the user index is sparse and a listing, the per-user cap or a revoke-all reads the live
+    // sessions only, never the revoked ones that wait for TTL (issue 11, finding 3).
     keySchema: [{ AttributeName: 'sessionId', KeyType: 'HASH' }],
     attributes: [
       { AttributeName: 'sessionId', AttributeType: 'S' },
-      { AttributeName: 'userId', AttributeType: 'S' },
+      { AttributeName: 'activeUserId', AttributeType: 'S' },
       { AttributeName: 'createdAt', AttributeType: 'S' },
     ],
     globalSecondaryIndexes: [
       {
         IndexName: USER_SESSIONS_INDEX,
         KeySchema: [
-          { AttributeName: 'userId', KeyType: 'HASH' },
+          { AttributeName: 'activeUserId', KeyType: 'HASH' },
           { AttributeName: 'createdAt', KeyType: 'RANGE' },
         ],
         Projection: { ProjectionType: 'ALL' },

@@ -24,6 +24,13 @@ export const AdminActivityQuerySchema = Type.Object({
 }, { additionalProperties: false })
 export type AdminActivityQuery = Static<typeof AdminActivityQuerySchema>
 
+export const AdminSessionsQuerySchema = Type.Object({
+  reason: AdminReasonSchema,
+  cursor: Type.Optional(Type.String({ minLength: 1, maxLength: 200, pattern: '^[A-Za-z0-9_-]+$' })),
+  limit: Type.Optional(Type.String({ pattern: '^([1-9]|[1-9][0-9]|100)$', description: 'Sessions per page, 1 to 100 (default 20)' })),
+}, { additionalProperties: false })
+export type AdminSessionsQuery = Static<typeof AdminSessionsQuerySchema>
+
 /** Body of every admin action. */
 export const AdminActionSchema = Type.Object({ reason: AdminReasonSchema }, { additionalProperties: false })
 export type AdminAction = Static<typeof AdminActionSchema>

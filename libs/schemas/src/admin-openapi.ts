@@ -48,7 +48,11 @@ export function adminOpenApiDocument(): Record<string, unknown> {
       '/admin/v1/users/{userId}/remove-second-factor': { post: action('Remove TOTP and recovery codes after an identity check done elsewhere; mails a notice', 'identity', { 204: { description: 'Removed' } }) },
       '/admin/v1/users/{userId}/mark-email-verified': { post: action('Mark the current address verified', 'identity', user) },
       '/admin/v1/users/{userId}/delete': { post: action('Erase the account as self-service deletion does (the CLI then ends every session)', 'identity', { 204: { description: 'Deleted' } }) },
-      '/admin/v1/users/{userId}/sessions': { get: read('Active sessions', 'token', [userIdPath], SessionListSchema) },
+      '/admin/v1/users/{userId}/sessions': {
+        get: read('Active sessions, newest first; `next` is the cursor of the following page', 'token', [
+          userIdPath, { name: 'limit', in: 'query', schema: { type: 'string' } }, { name: 'cursor', in: 'query', schema: { type: 'string' } },
+        ], SessionListSchema),
+      },
       '/admin/v1/users/{userId}/sessions/revoke-all': { post: action('End every session (per-user marker: introspection within 1 s)', 'token', { 204: { description: 'Ended' } }) },
       '/admin/v1/users/{userId}/sessions/{sessionId}/revoke': {
         post: { ...action('End one session', 'token', { 204: { description: 'Ended' } }), parameters: [userIdPath, { name: 'sessionId', in: 'path', required: true, schema: { type: 'string' } }] },

@@ -36,9 +36,12 @@ export const ADMIN_ONLY_EVENT_TYPES: readonly SecurityEventType[] = ['admin_user
 export const SecurityEventTypeSchema = Type.Union(SECURITY_EVENT_TYPES.map((type) => Type.Literal(type)))
 export type SecurityEventType = Static<typeof SecurityEventTypeSchema>
 
-/** Who ended a session: the user (sign-out, the session list, sign-out everywhere) or a flow that ends them all. */
+/**
+ * Who ended a session: the user (sign-out, the session list, sign-out everywhere), a flow that ends
+ * them all, or `session_limit`: a sign-in past MAX_SESSIONS_PER_USER ended the oldest one.
+ */
 export const RevokedBySchema = Type.Union(
-  ['user', 'logout_all', 'password_change', 'password_reset', 'account_deletion', 'admin'].map((by) => Type.Literal(by)),
+  ['user', 'logout_all', 'password_change', 'password_reset', 'account_deletion', 'admin', 'session_limit'].map((by) => Type.Literal(by)),
 )
 export type RevokedBy = Static<typeof RevokedBySchema>
 

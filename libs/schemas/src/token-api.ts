@@ -94,7 +94,18 @@ export const SessionSummarySchema = Type.Object({
 })
 export type SessionSummary = Static<typeof SessionSummarySchema>
 
-export const SessionListSchema = Type.Object({ sessions: Type.Array(SessionSummarySchema) })
+/** An opaque page cursor (base64url) of a session listing; only the token service can read it. */
+export const SessionCursorSchema = Type.String({ minLength: 1, maxLength: 200, pattern: '^[A-Za-z0-9_-]+$', description: 'The `next` of the previous page' })
+
+/** Query strings are not coerced (validation is strict), so `limit` is a decimal string, 1 to 100. */
+export const SessionPageQuerySchema = Type.Object({
+  limit: Type.Optional(Type.String({ pattern: '^([1-9]|[1-9][0-9]|100)$', description: 'Sessions per page, 1 to 100 (default 20)' })),
+  cursor: Type.Optional(SessionCursorSchema),
+}, { additionalProperties: false })
+export type SessionPageQuery = Static<typeof SessionPageQuerySchema>
+
+/** Active sessions, newest first; `next`: the cursor of the following page, absent on the last. */
+export const SessionListSchema = Type.Object({ sessions: Type.Array(SessionSummarySchema), next: Type.Optional(SessionCursorSchema) })
 export type SessionList = Static<typeof SessionListSchema>
 
 export const RevokeAllRequestSchema = Type.Object(

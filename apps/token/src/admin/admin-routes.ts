@@ -2,9 +2,10 @@ import { Type } from '@sinclair/typebox'
 import type { FastifyRequest } from 'fastify'
 import type { App } from '@gatehouse/platform'
 import type { SecurityEventsRepository } from '@gatehouse/dynamo'
-import { AdminActionSchema, AdminReadQuerySchema, SessionListSchema, UserIdParamsSchema, UserSessionParamsSchema, adminOpenApiDocument, type SecurityEventType } from '@gatehouse/schemas'
+import { AdminActionSchema, AdminSessionsQuerySchema, SessionListSchema, UserIdParamsSchema, UserSessionParamsSchema, adminOpenApiDocument, type SecurityEventType } from '@gatehouse/schemas'
 import type { SessionService } from '../services/session-service.ts'
 import { errorResponses } from '../routes/error-responses.ts'
+import { sessionPage } from '../routes/user-sessions.ts'
 
 const NoContent = Type.Null()
 
@@ -22,11 +23,11 @@ export function registerTokenAdminRoutes(app: App, deps: TokenAdminDeps): void {
   app.get('/admin/v1/openapi.json', async () => adminOpenApiDocument())
 
   app.get('/admin/v1/users/:userId/sessions', {
-    schema: { summary: "A user's active sessions", params: UserIdParamsSchema, querystring: AdminReadQuerySchema, response: { 200: SessionListSchema, ...errorResponses(400, 401) } },
+    schema: { summary: "A user's active sessions, newest first, a page at a time", params: UserIdParamsSchema, querystring: AdminSessionsQuerySchema, response: { 200: SessionListSchema, ...errorResponses(400, 401) } },
   }, async (request) => {
-    const sessions = await deps.sessionService.list(request.params.userId)
+    const page = await sessionPage(deps.sessionService, request.params.userId, request.query)
     await audit('admin_user_viewed', request, request.params.userId, request.query.reason)
-    return { sessions }
+    return page
   })
 
   // The per-user marker is written first: introspection and refresh refuse every earlier session within 1 s.

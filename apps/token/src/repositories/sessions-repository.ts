@@ -6,6 +6,8 @@ import { USER_SESSIONS_INDEX } from '@gatehouse/dynamo'
 export interface SessionRecord {
   sessionId: string
   userId: string
+  /** The user id while the session is not revoked: the sparse user index's key, removed by every revocation. */
+  activeUserId?: string
   scope: string
   createdAt: string
   /** When the user proved their credentials; revoke-all markers compare with it (absent on old items: `createdAt`). */
@@ -50,6 +52,31 @@ export function applyMarker(session: SessionRecord, marker: UserSessionsMarker |
 
 export type SessionsRepository = ReturnType<typeof createSessionsRepository>
 
+/** Where a listing stopped: the index key of its last item. */
+interface ListPosition { sessionId: string; createdAt: string }
+
+const ISO = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
+
+/** Opaque to callers; it names a position only, the user comes from the request, never from the cursor. */
+export const encodeSessionCursor = (position: ListPosition): string => Buffer.from(`${position.createdAt}|${position.sessionId}`, 'utf8').toString('base64url')
+
+/** Undefined: not a cursor this service issued. */
+export function decodeSessionCursor(cursor: string): ListPosition | undefined {
+  const [createdAt, sessionId, extra] = Buffer.from(cursor, 'base64url').toString('utf8').split('|')
+  if (extra !== undefined || createdAt === undefined || sessionId === undefined || !ISO.test(createdAt) || !UUID.test(sessionId)) return undefined
+  return { createdAt, sessionId }
+}
+
+export interface SessionPage {
+  sessions: SessionRecord[]
+  /** Where the next page starts; undefined when the index has nothing after this page. */
+  next?: ListPosition
+}
+
+/** Every revocation writes this: the session leaves the user index with its revocation. */
+const REVOKE = 'REMOVE activeUserId'
+
 export function createSessionsRepository(doc: DynamoDBDocumentClient, tableName: string) {
   return {
     tableName,
@@ -90,23 +117,23 @@ export function createSessionsRepository(doc: DynamoDBDocumentClient, tableName:
       }
     },
 
-    /** Every session of a user, newest first (the GSI is eventually consistent). */
-    async listByUser(userId: string): Promise<SessionRecord[]> {
-      const sessions: SessionRecord[] = []
-      let startKey: Record<string, unknown> | undefined
-      do {
-        const page = await doc.send(new QueryCommand({
-          TableName: tableName,
-          IndexName: USER_SESSIONS_INDEX,
-          KeyConditionExpression: 'userId = :userId',
-          ExpressionAttributeValues: { ':userId': userId },
-          ScanIndexForward: false,
-          ExclusiveStartKey: startKey,
-        }))
-        sessions.push(...(page.Items ?? []) as SessionRecord[])
-        startKey = page.LastEvaluatedKey
-      } while (startKey !== undefined)
-      return sessions
+    /**
+     * One page of the user's sessions not revoked yet, newest first, from the sparse user index
+     * (eventually consistent; expired ones TTL has not deleted yet are still in it). `after`: the
+     * previous page's `next`.
+     */
+    async listPage(userId: string, limit: number, after?: ListPosition): Promise<SessionPage> {
+      const page = await doc.send(new QueryCommand({
+        TableName: tableName,
+        IndexName: USER_SESSIONS_INDEX,
+        KeyConditionExpression: 'activeUserId = :userId',
+        ExpressionAttributeValues: { ':userId': userId },
+        ScanIndexForward: false,
+        Limit: limit,
+        ...(after === undefined ? {} : { ExclusiveStartKey: { activeUserId: userId, createdAt: after.createdAt, sessionId: after.sessionId } }),
+      }))
+      const last = page.LastEvaluatedKey as { sessionId: string; createdAt: string } | undefined
+      return { sessions: (page.Items ?? []) as SessionRecord[], ...(last === undefined ? {} : { next: { sessionId: last.sessionId, createdAt: last.createdAt } }) }
     },
 
     /**
@@ -118,7 +145,7 @@ export function createSessionsRepository(doc: DynamoDBDocumentClient, tableName:
         await doc.send(new UpdateCommand({
           TableName: tableName,
           Key: { sessionId },
-          UpdateExpression: 'SET revokedAt = :now',
+          UpdateExpression: `SET revokedAt = :now ${REVOKE}`,
           ConditionExpression: `attribute_exists(sessionId) AND attribute_not_exists(revokedAt)${userId === undefined ? '' : ' AND userId = :userId'}`,
           ExpressionAttributeValues: { ':now': nowIso, ...(userId === undefined ? {} : { ':userId': userId }) },
         }))

@@ -117,7 +117,8 @@ export function createTokenTransactions(doc: DynamoDBDocumentClient, tables: Tok
             Update: {
               TableName: tables.sessions,
               Key: { sessionId: token.sessionId },
-              UpdateExpression: 'SET revokedAt = if_not_exists(revokedAt, :now)',
+              // Out of the user index with the revocation (its key attribute goes).
+              UpdateExpression: 'SET revokedAt = if_not_exists(revokedAt, :now) REMOVE activeUserId',
               ConditionExpression: 'attribute_exists(sessionId)',
               ExpressionAttributeValues: { ':now': nowIso },
             },

@@ -21,7 +21,7 @@ export function registerSessionRoutes(app: App, deps: SessionRoutesDeps): void {
   }, async (request, reply) => {
     // RFC 6749 §5.1: responses carrying tokens must not be cached.
     reply.header('cache-control', 'no-store')
-    return reply.code(201).send(await deps.sessionService.issue(request.body))
+    return reply.code(201).send(await deps.sessionService.issue(request.body, request.log))
   })
 
   app.post('/v1/refresh', {

@@ -1,20 +1,34 @@
 import { Type } from '@sinclair/typebox'
-import { clientOriginOf, type App } from '@gatehouse/platform'
-import { RevokeAllRequestSchema, SessionListSchema, UserIdParamsSchema, UserSessionParamsSchema } from '@gatehouse/schemas'
+import { AppError, clientOriginOf, type App } from '@gatehouse/platform'
+import { ErrorCodes, RevokeAllRequestSchema, SessionListSchema, SessionPageQuerySchema, UserIdParamsSchema, UserSessionParamsSchema, type SessionList } from '@gatehouse/schemas'
 import type { ClientAuth } from '../plugins/client-auth.ts'
 import type { SessionService } from '../services/session-service.ts'
 import { errorResponses } from './error-responses.ts'
 
 const NoContent = Type.Null()
 
-/** A user's sessions: list the active ones, end one, end all (logout everywhere). */
+/** The page size when the caller names none. */
+export const DEFAULT_SESSION_PAGE = 20
+
+export function unknownCursor(): AppError {
+  return new AppError(400, ErrorCodes.VALIDATION_FAILED, 'The cursor is not one this service issued', { details: { field: 'cursor' } })
+}
+
+/** A listing page, or the 400 for a cursor we did not issue. */
+export async function sessionPage(sessionService: SessionService, userId: string, query: { limit?: string | undefined; cursor?: string | undefined }): Promise<SessionList> {
+  const page = await sessionService.list(userId, { limit: Number(query.limit ?? DEFAULT_SESSION_PAGE), cursor: query.cursor })
+  if (page === undefined) throw unknownCursor()
+  return page
+}
+
+/** A user's sessions: list the active ones (a page at a time), end one, end all (logout everywhere). */
 export function registerUserSessionRoutes(app: App, deps: { auth: ClientAuth; sessionService: SessionService }): void {
   const onRequest = deps.auth.internal
 
   app.get('/v1/users/:userId/sessions', {
     onRequest,
-    schema: { params: UserIdParamsSchema, response: { 200: SessionListSchema, ...errorResponses(400, 401, 403) } },
-  }, async (request) => ({ sessions: await deps.sessionService.list(request.params.userId) }))
+    schema: { params: UserIdParamsSchema, querystring: SessionPageQuerySchema, response: { 200: SessionListSchema, ...errorResponses(400, 401, 403) } },
+  }, async (request) => sessionPage(deps.sessionService, request.params.userId, request.query))
 
   app.delete('/v1/users/:userId/sessions/:sessionId', {
     onRequest,

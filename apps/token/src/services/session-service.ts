@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto'
 import { generateOpaqueToken, hashToken } from '@gatehouse/crypto'
 import { AppError } from '@gatehouse/platform'
-import type { RequestOrigin } from '@gatehouse/dynamo'
-import { ErrorCodes, type IssueTokensRequest, type RevokedBy, type SessionSummary, type TokenPair } from '@gatehouse/schemas'
-import { applyMarker, authTimeOf, isSessionActive, type SessionRecord } from '../repositories/sessions-repository.ts'
+import type { EventLog, RequestOrigin } from '@gatehouse/dynamo'
+import { ErrorCodes, type IssueTokensRequest, type RevokedBy, type SessionList, type TokenPair } from '@gatehouse/schemas'
+import { applyMarker, authTimeOf, decodeSessionCursor, encodeSessionCursor, isSessionActive, type SessionPage, type SessionRecord } from '../repositories/sessions-repository.ts'
 import type { RefreshTokenRecord } from '../repositories/refresh-tokens-repository.ts'
 import { instant } from './clock.ts'
 import type { TokenServiceDeps } from './token-deps.ts'
@@ -11,6 +11,8 @@ import { tokenPair } from './token-pairs.ts'
 
 export interface SessionServiceDeps extends TokenServiceDeps {
   sessionMaxLifetimeSec: number
+  /** MAX_SESSIONS_PER_USER: a sign-in past it ends the user's oldest sessions. */
+  maxSessionsPerUser: number
   /** Stamped on new sessions as their home region; unset outside AWS. */
   region?: string
 }
@@ -19,6 +21,10 @@ export type SessionService = ReturnType<typeof createSessionService>
 
 /** Session revocations in flight at once during a revoke-all (the marker already ended them all). */
 const REVOKE_CONCURRENCY = 16
+/** Index items read per query when a whole user's sessions are walked (revoke-all, the cap). */
+const WALK_PAGE = 100
+/** Queries one listing page may take to fill itself past expired or marker-revoked items. */
+const LIST_QUERIES_MAX = 4
 
 /** Sessions: opening one (the first token pair), listing them, and ending one, some or all. */
 export function createSessionService(deps: SessionServiceDeps) {
@@ -34,8 +40,52 @@ export function createSessionService(deps: SessionServiceDeps) {
   const recordRevoked = (userId: string, sessionId: string, revokedBy: RevokedBy, origin: RequestOrigin): Promise<void> =>
     deps.events.record({ type: 'session_revoked', userId, sessionId, revokedBy, ...origin }, origin.log)
 
+  /** Every session of the user the index still lists, a page at a time (bounded: the index holds unrevoked ones only). */
+  async function walk(userId: string, visit: (page: SessionRecord[]) => Promise<void>): Promise<void> {
+    let after: SessionPage['next']
+    do {
+      const page = await deps.sessions.listPage(userId, WALK_PAGE, after)
+      await visit(page.sessions)
+      after = page.next
+    } while (after !== undefined)
+  }
+
+  /** Revokes the given sessions with a bounded number of writes in flight; how many it ended. */
+  async function endEach(userId: string, sessions: SessionRecord[], nowIso: string): Promise<number> {
+    let ended = 0
+    for (let at = 0; at < sessions.length; at += REVOKE_CONCURRENCY) {
+      const results = await Promise.all(sessions.slice(at, at + REVOKE_CONCURRENCY).map((session) => endSession(session.sessionId, nowIso, userId)))
+      ended += results.filter(Boolean).length
+    }
+    return ended
+  }
+
+  /**
+   * MAX_SESSIONS_PER_USER: the newest `max - 1` sessions other than `newSessionId` stay, older
+   * ones end (`session_limit`). Runs beside the write of the new session; a failure here is
+   * logged and leaves the sign-in alone: the next sign-in enforces the cap again.
+   */
+  async function enforceCap(userId: string, newSessionId: string, origin: RequestOrigin): Promise<void> {
+    const now = instant(deps.clock)
+    const marker = await deps.sessions.getMarker(userId)
+    const excess: SessionRecord[] = []
+    let kept = 0
+    await walk(userId, async (page) => {
+      for (const session of page) {
+        if (session.sessionId === newSessionId || !isSessionActive(applyMarker(session, marker), now.sec)) continue
+        if (kept < deps.maxSessionsPerUser - 1) kept += 1
+        else excess.push(session)
+      }
+    })
+    if (excess.length === 0) return
+    const ended = await endEach(userId, excess, now.iso)
+    for (let count = 0; count < ended; count += 1) deps.metrics.revocations.session_limit.inc()
+    await deps.events.record({ type: 'session_revoked', userId, revokedBy: 'session_limit', ...origin }, origin.log)
+  }
+
   return {
-    async issue(request: IssueTokensRequest): Promise<TokenPair> {
+    /** `log`: the request's logger (the cap's eviction records an event and may warn). */
+    async issue(request: IssueTokensRequest, log: EventLog): Promise<TokenPair> {
       const now = instant(deps.clock)
       const sessionExpiresAt = now.sec + deps.sessionMaxLifetimeSec
       // A claimed sign-in later than now would escape a marker written in between: it counts as now.
@@ -43,6 +93,7 @@ export function createSessionService(deps: SessionServiceDeps) {
       const session: SessionRecord = {
         sessionId: randomUUID(),
         userId: request.userId,
+        activeUserId: request.userId,
         scope: request.scope,
         createdAt: now.iso,
         authTime,
@@ -64,7 +115,13 @@ export function createSessionService(deps: SessionServiceDeps) {
         sessionExpiresAt,
         ...(request.amr === undefined ? {} : { amr: request.amr }),
       }
-      await deps.transactions.createSession(session, record)
+      const origin: RequestOrigin = { ...(request.ip === undefined ? {} : { ip: request.ip }), ...(request.userAgent === undefined ? {} : { userAgent: request.userAgent }), log }
+      const [created, capped] = await Promise.allSettled([
+        deps.transactions.createSession(session, record),
+        enforceCap(session.userId, session.sessionId, origin),
+      ])
+      if (created.status === 'rejected') throw created.reason
+      if (capped.status === 'rejected') log.warn({ err: capped.reason }, 'session cap not enforced at this sign-in; the next one retries')
       return tokenPair(deps.accessTokens, record, refreshToken, now.sec)
     },
 
@@ -95,16 +152,33 @@ export function createSessionService(deps: SessionServiceDeps) {
       }
     },
 
-    async list(userId: string): Promise<SessionSummary[]> {
+    /**
+     * One page of the user's active sessions, newest first. A page may take a few index queries to
+     * fill past expired ones TTL has not deleted yet; `next` is absent on the last page. Undefined:
+     * a cursor this service did not issue.
+     */
+    async list(userId: string, page: { limit: number; cursor?: string | undefined }): Promise<SessionList | undefined> {
+      let after = page.cursor === undefined ? undefined : decodeSessionCursor(page.cursor)
+      if (page.cursor !== undefined && after === undefined) return undefined
       const nowSec = instant(deps.clock).sec
-      const [sessions, marker] = await Promise.all([deps.sessions.listByUser(userId), deps.sessions.getMarker(userId)])
-      return sessions.filter((session) => isSessionActive(applyMarker(session, marker), nowSec)).map((session) => ({
-        sessionId: session.sessionId,
-        createdAt: session.createdAt,
-        lastUsedAt: session.lastUsedAt,
-        ...(session.userAgent === undefined ? {} : { userAgent: session.userAgent }),
-        ...(session.ip === undefined ? {} : { ip: session.ip }),
-      }))
+      const marker = await deps.sessions.getMarker(userId)
+      const active: SessionRecord[] = []
+      for (let query = 0; query < LIST_QUERIES_MAX && active.length < page.limit; query += 1) {
+        const found = await deps.sessions.listPage(userId, page.limit - active.length, after)
+        active.push(...found.sessions.filter((session) => isSessionActive(applyMarker(session, marker), nowSec)))
+        after = found.next
+        if (after === undefined) break
+      }
+      return {
+        sessions: active.map((session) => ({
+          sessionId: session.sessionId,
+          createdAt: session.createdAt,
+          lastUsedAt: session.lastUsedAt,
+          ...(session.userAgent === undefined ? {} : { userAgent: session.userAgent }),
+          ...(session.ip === undefined ? {} : { ip: session.ip }),
+        })),
+        ...(after === undefined ? {} : { next: encodeSessionCursor(after) }),
+      }
     },
 
     async revokeOne(userId: string, sessionId: string, origin: RequestOrigin, revokedBy: RevokedBy = 'user'): Promise<void> {
@@ -124,12 +198,11 @@ export function createSessionService(deps: SessionServiceDeps) {
     async revokeAll(userId: string, exceptSessionId: string | undefined, origin: RequestOrigin, revokedBy: RevokedBy = 'logout_all'): Promise<void> {
       const now = instant(deps.clock)
       await deps.sessions.markAllRevoked(userId, now.iso, now.sec + deps.sessionMaxLifetimeSec, exceptSessionId)
-      const sessions = await deps.sessions.listByUser(userId)
-      const targets = sessions.filter((session) => isSessionActive(session, now.sec) && authTimeOf(session) <= now.iso && session.sessionId !== exceptSessionId)
-      // A bounded number of writes at once: a user with thousands of sessions must not fire them all together.
-      for (let at = 0; at < targets.length; at += REVOKE_CONCURRENCY) {
-        await Promise.all(targets.slice(at, at + REVOKE_CONCURRENCY).map((session) => endSession(session.sessionId, now.iso, userId)))
-      }
+      // A page at a time, a bounded number of writes at once: thousands of sessions never go out together.
+      await walk(userId, async (page) => {
+        const targets = page.filter((session) => isSessionActive(session, now.sec) && authTimeOf(session) <= now.iso && session.sessionId !== exceptSessionId)
+        await endEach(userId, targets, now.iso)
+      })
       deps.metrics.revocations.all_sessions.inc()
       // One event for the lot: "signed out everywhere" (the caller's session, when kept, is the one making the request).
       await deps.events.record({ type: 'session_revoked', userId, revokedBy, ...origin }, origin.log)

@@ -3,7 +3,7 @@ import type { Metrics } from '@gatehouse/platform'
 /** Refresh outcomes: a spike of reuse_detected is stolen refresh tokens being tried. */
 export const REFRESH_OUTCOMES = ['rotated', 'grace_replay', 'reuse_detected', 'expired', 'revoked', 'unknown'] as const
 /** What a revocation ended: one session (sign-out, the session list) or all of a user's. */
-export const REVOCATION_KINDS = ['session', 'all_sessions'] as const
+export const REVOCATION_KINDS = ['session', 'all_sessions', 'session_limit'] as const
 
 export function createTokenMetrics(metrics: Metrics) {
   return {
