@@ -79,7 +79,8 @@ export function createAdminClient(options: AdminClientOptions) {
     user: (userId: string, reason: string) => call<AdminUser>(options.identityUrl, 'GET', `/admin/v1/users/${id(userId)}?${query({ reason })}`),
     activity: (userId: string, reason: string, page: { limit?: string; cursor?: string } = {}) =>
       call<AdminActivityPage>(options.identityUrl, 'GET', `/admin/v1/users/${id(userId)}/activity?${query({ reason, ...page })}`),
-    sessions: (userId: string, reason: string) => call<SessionList>(options.tokenUrl, 'GET', `/admin/v1/users/${id(userId)}/sessions?${query({ reason })}`),
+    sessions: (userId: string, reason: string, page: { limit?: string; cursor?: string } = {}) =>
+      call<SessionList>(options.tokenUrl, 'GET', `/admin/v1/users/${id(userId)}/sessions?${query({ reason, ...page })}`),
     revokeSessions,
     revokeSession: (userId: string, sessionId: string, reason: string) =>
       call<void>(options.tokenUrl, 'POST', `/admin/v1/users/${id(userId)}/sessions/${id(sessionId)}/revoke`, { reason }),

@@ -6,7 +6,7 @@ export const USAGE = `usage: npm run admin -- <command> [options]
   find --email <address> --reason <why>        a user by (normalised) email
   show --user <id> --reason <why>              profile, disabled state, sessions, recent activity
   activity --user <id> --reason <why> [--limit N] [--cursor C]
-  sessions --user <id> --reason <why>
+  sessions --user <id> --reason <why> [--limit N] [--cursor C]   active sessions, newest first, a page at a time
   disable --user <id> --reason <why>           refuse sign-in, then end every session
   enable --user <id> --reason <why>
   force-reset --user <id> --reason <why>       mail a password-reset link, then end every session
@@ -51,14 +51,14 @@ export async function run(argv: string[], env: NodeJS.ProcessEnv): Promise<strin
   const reason = required(values.reason, 'reason')
   if (command === 'find') return out(await client.findByEmail(required(values.email, 'email'), reason))
   const user = required(values.user, 'user')
+  const page = { ...(values.limit === undefined ? {} : { limit: values.limit }), ...(values.cursor === undefined ? {} : { cursor: values.cursor }) }
   switch (command) {
     case 'show': {
       const [profile, sessions, activity] = await Promise.all([client.user(user, reason), client.sessions(user, reason), client.activity(user, reason, { limit: '10' })])
-      return out({ ...profile, sessions: sessions.sessions, recentActivity: activity.events })
+      return out({ ...profile, sessions: sessions.sessions, ...(sessions.next === undefined ? {} : { moreSessions: sessions.next }), recentActivity: activity.events })
     }
-    case 'activity':
-      return out(await client.activity(user, reason, { ...(values.limit === undefined ? {} : { limit: values.limit }), ...(values.cursor === undefined ? {} : { cursor: values.cursor }) }))
-    case 'sessions': return out(await client.sessions(user, reason))
+    case 'activity': return out(await client.activity(user, reason, page))
+    case 'sessions': return out(await client.sessions(user, reason, page))
     case 'disable': return out(await client.disable(user, reason))
     case 'enable': return out(await client.enable(user, reason))
     case 'force-reset':

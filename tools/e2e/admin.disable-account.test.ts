@@ -107,6 +107,16 @@ t.test('revoke one session, then all, through the CLI', async (t) => {
   const shown = JSON.parse(await run(['show', '--user', userId, '--reason', reason], env)) as { sessions: { sessionId: string }[] }
   const laptopSid = JSON.parse(Buffer.from(laptopToken.split('.')[1]!, 'base64url').toString('utf8')).sid as string
   t.ok(shown.sessions.some((session) => session.sessionId === laptopSid), 'show lists the sessions')
+  // `sessions` pages: one at a time, each page's `next` is the following page's --cursor.
+  const paged: string[] = []
+  let cursor: string | undefined
+  do {
+    const page = JSON.parse(await run(['sessions', '--user', userId, '--reason', reason, '--limit', '1', ...(cursor === undefined ? [] : ['--cursor', cursor])], env)) as { sessions: { sessionId: string }[]; next?: string }
+    t.ok(page.sessions.length <= 1, 'at most --limit per page')
+    paged.push(...page.sessions.map((session) => session.sessionId))
+    cursor = page.next
+  } while (cursor !== undefined && paged.length < 50)
+  t.same(paged, shown.sessions.map((session) => session.sessionId), 'paging by --cursor gives the same sessions as one page, in order')
   await run(['revoke-session', '--user', userId, '--session', laptopSid, '--reason', reason], env)
   await sleep(1000)
   t.equal((await introspect(stack.urls.token, laptopToken, stack.secrets.introspection)).body['active'], false, 'the revoked session')

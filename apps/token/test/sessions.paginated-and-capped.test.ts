@@ -34,7 +34,7 @@ async function seedSessions(test: TestApp, active: number, revoked: number): Pro
       userAgent: `device ${index}`,
     }
   })
-  const live = items.filter((item) => item.activeUserId !== undefined)
+  const live = items.filter((item) => 'activeUserId' in item)
   if (live.length !== active) throw new Error(`seed arithmetic: ${live.length} live`)
   for (let at = 0; at < items.length; at += 25) {
     await test.dynamo.doc.send(new BatchWriteCommand({

@@ -8,6 +8,7 @@ import t from 'tap'
 import { randomBytes } from 'node:crypto'
 import { createServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
+import { Browser } from '../client.ts'
 import { refreshCookie, startWorld } from './support.ts'
 
 const world = await startWorld()
@@ -203,4 +204,29 @@ t.test('a page from another origin cannot call the cookie endpoints', async (t) 
   await page.reload()
   await page.getByText('(this device)').waitFor()
   t.pass('the session still works on its own origin')
+})
+
+t.test('more sessions than one page: "Show more sessions" appends the next page until there is none', async (t) => {
+  const many = `pages-many-${randomBytes(3).toString('hex')}@example.com`
+  const api = new Browser(origin, origin)
+  t.equal((await api.call('POST', '/auth/register', { json: { email: many, password } })).status, 201)
+  for (let index = 0; index < 21; index += 1) {
+    const signIn = await new Browser(origin, origin).call('POST', '/auth/login', { json: { email: many, password }, headers: { 'user-agent': `phone ${index}` } })
+    t.equal(signIn.status, 200, `API sign-in ${index}`)
+  }
+  const { context, page } = await world.newPage()
+  t.teardown(() => context.close())
+  await page.goto(`${origin}/sign-in`)
+  await page.getByLabel('Email').fill(many)
+  await page.getByLabel('Password').fill(password)
+  await page.getByRole('button', { name: 'Sign in', exact: true }).click()
+  await page.waitForURL(`${origin}/account`)
+  await page.getByText('(this device)').waitFor()
+  const sessions = page.getByRole('list', { name: 'Sessions' }).getByRole('listitem')
+  t.equal(await sessions.count(), 20, 'the first page: the 20 newest, this device among them')
+  await page.getByRole('button', { name: 'Show more sessions' }).click()
+  await sessions.nth(21).waitFor()
+  t.equal(await sessions.count(), 22, 'the next page appended: 21 API sign-ins and this one')
+  t.equal(await page.getByRole('button', { name: 'Show more sessions' }).count(), 0, 'no more pages, no button')
+  await world.shot(page, 'account-sessions-more')
 })

@@ -9,7 +9,8 @@ import {
   type RefreshFailureReason,
   type RefreshRequest,
   type RevokedBy,
-  type SessionSummary,
+  type SessionList,
+  type SessionPageQuery,
   type TokenPair,
 } from '@gatehouse/schemas'
 import { checkedBody, downstreamError, unexpectedAnswer, type CallContext, type Downstream } from './downstream.ts'
@@ -23,7 +24,8 @@ export interface TokenClient {
   issue(context: CallContext, request: IssueTokensRequest): Promise<TokenPair>
   refresh(context: CallContext, request: RefreshRequest): Promise<TokenPair>
   revoke(context: CallContext, token: string): Promise<void>
-  listSessions(context: CallContext, userId: string): Promise<SessionSummary[]>
+  /** Undefined: token refused the cursor (not one it issued). */
+  listSessions(context: CallContext, userId: string, query: SessionPageQuery): Promise<SessionList | undefined>
   /** False when it is not an active session of that user. */
   revokeSession(context: CallContext, userId: string, sessionId: string): Promise<boolean>
   revokeAll(context: CallContext, userId: string, exceptSessionId?: string, revokedBy?: RevokedBy): Promise<void>
@@ -72,9 +74,11 @@ export function createTokenClient(downstream: Downstream): TokenClient {
       throw unexpectedAnswer(context, downstream, answer)
     },
 
-    async listSessions(context, userId) {
-      const answer = await downstream.call(context, { method: 'GET', path: `${userPath(userId)}/sessions` })
-      if (answer.status === 200) return (answer.body as { sessions: SessionSummary[] }).sessions
+    async listSessions(context, userId, query) {
+      const search = new URLSearchParams(query as Record<string, string>).toString()
+      const answer = await downstream.call(context, { method: 'GET', path: `${userPath(userId)}/sessions${search === '' ? '' : `?${search}`}` })
+      if (answer.status === 200) return answer.body as SessionList
+      if (answer.status === 400) return undefined
       throw unexpectedAnswer(context, downstream, answer)
     },
 

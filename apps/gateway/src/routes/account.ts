@@ -1,6 +1,6 @@
 import type { FastifyRequest } from 'fastify'
 import type { App } from '@gatehouse/platform'
-import { ActivityPageSchema, ActivityQuerySchema } from '@gatehouse/schemas'
+import { ActivityPageSchema, ActivityQuerySchema, SessionPageQuerySchema } from '@gatehouse/schemas'
 import { principalOf } from '../plugins/bearer-auth.ts'
 import type { RefreshCookie } from '../plugins/refresh-cookie.ts'
 import type { DeviceCookie } from '../plugins/device-cookie.ts'
@@ -38,10 +38,11 @@ export function registerAccountRoutes(app: App, deps: AccountRouteDeps): void {
     ...protectedRoute,
     schema: {
       ...common,
-      summary: "List the user's active sessions; `current` marks this token's own",
+      summary: "The user's active sessions, newest first, a page at a time (`limit` 1 to 100, default 20); `current` marks this token's own, `next` is the cursor of the following page",
+      querystring: SessionPageQuerySchema,
       response: { 200: SessionListResponseSchema, ...errorResponses(...COMMON_ERRORS, 401) },
     },
-  }, async (request) => ({ sessions: await auth.sessions(request, principalOf(request)) }))
+  }, async (request) => auth.sessions(request, principalOf(request), request.query))
 
   app.delete('/auth/sessions/:id', {
     ...protectedRoute,

@@ -1,5 +1,5 @@
 import { Type, type Static } from '@sinclair/typebox'
-import { EmailSchema, IsoDateSchema, NO_NUL_PATTERN, PASSWORD_MAX_BYTES, SecondFactorFields, SessionIdSchema, UserIdSchema } from '@gatehouse/schemas'
+import { EmailSchema, IsoDateSchema, NO_NUL_PATTERN, PASSWORD_MAX_BYTES, SecondFactorFields, SessionCursorSchema, SessionIdSchema, UserIdSchema } from '@gatehouse/schemas'
 
 /**
  * The public API's shapes. Response schemas double as a filter: the refresh token, the session id
@@ -86,7 +86,11 @@ export const PublicSessionSchema = Type.Object({
   current: Type.Boolean({ description: 'True for the session of the access token making this request' }),
 })
 export type PublicSession = Static<typeof PublicSessionSchema>
-export const SessionListResponseSchema = Type.Object({ sessions: Type.Array(PublicSessionSchema) })
+/** Newest first; `next`: the cursor of the following page (`?cursor=`), absent on the last page. */
+export const SessionListResponseSchema = Type.Object({
+  sessions: Type.Array(PublicSessionSchema),
+  next: Type.Optional(SessionCursorSchema),
+})
 
 export const SessionParamsSchema = Type.Object({ id: SessionIdSchema }, { additionalProperties: false })
 

@@ -1,5 +1,5 @@
 import { AppError } from '@gatehouse/platform'
-import { ErrorCodes, type ActivityPage, type ActivityQuery, type TokenPair, type User } from '@gatehouse/schemas'
+import { ErrorCodes, type ActivityPage, type ActivityQuery, type SessionPageQuery, type TokenPair, type User } from '@gatehouse/schemas'
 import type { CallContext } from '../clients/downstream.ts'
 import type { IdentityClient } from '../clients/identity-client.ts'
 import type { TokenClient } from '../clients/token-client.ts'
@@ -19,7 +19,7 @@ export interface AuthService {
   logout(context: CallContext, refreshToken: string | undefined): Promise<void>
   logoutAll(context: CallContext, principal: Principal): Promise<void>
   me(context: CallContext, principal: Principal): Promise<User>
-  sessions(context: CallContext, principal: Principal): Promise<PublicSession[]>
+  sessions(context: CallContext, principal: Principal, query: SessionPageQuery): Promise<{ sessions: PublicSession[]; next?: string }>
   revokeSession(context: CallContext, principal: Principal, sessionId: string): Promise<void>
   /** `deviceId`: the device cookie, so strangers' failed logins cannot block the owner here either. */
   changePassword(context: CallContext, principal: Principal, body: ChangePasswordBody & { deviceId?: string }): Promise<void>
@@ -103,15 +103,19 @@ export function createAuthService(deps: { identity: IdentityClient; token: Token
       return user
     },
 
-    async sessions(context, principal) {
-      const sessions = await token.listSessions(context, principal.userId)
-      return sessions.map((session) => ({
-        id: session.sessionId,
-        createdAt: session.createdAt,
-        lastUsedAt: session.lastUsedAt,
-        userAgent: session.userAgent ?? null,
-        current: session.sessionId === principal.sessionId,
-      }))
+    async sessions(context, principal, query) {
+      const page = await token.listSessions(context, principal.userId, query)
+      if (page === undefined) throw new AppError(400, ErrorCodes.VALIDATION_FAILED, 'Unknown cursor; start from the first page', { details: { field: 'cursor' } })
+      return {
+        sessions: page.sessions.map((session) => ({
+          id: session.sessionId,
+          createdAt: session.createdAt,
+          lastUsedAt: session.lastUsedAt,
+          userAgent: session.userAgent ?? null,
+          current: session.sessionId === principal.sessionId,
+        })),
+        ...(page.next === undefined ? {} : { next: page.next }),
+      }
     },
 
     async revokeSession(context, principal, sessionId) {

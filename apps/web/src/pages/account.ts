@@ -55,16 +55,22 @@ function changePassword(): HTMLElement {
 }
 
 const sessionList = h('ul', { class: 'list', 'aria-label': 'Sessions' })
-async function renderSessions(): Promise<void> {
-  const { sessions } = await authed.get('/auth/sessions') as { sessions: Session[] }
-  sessionList.replaceChildren(...sessions.map((s) => h('li', {},
-    h('span', {}, h('strong', {}, s.userAgent ?? 'Unknown device'), s.current ? ' (this device)' : '',
-      h('br'), `Signed in ${when(s.createdAt)} · last active ${when(s.lastUsedAt)}`),
-    s.current ? '' : action('Revoke', async () => { await authed.delete(`/auth/sessions/${s.id}`); await renderSessions() }, { 'aria-label': `Revoke session on ${s.userAgent ?? 'unknown device'} from ${when(s.createdAt)}` }))))
+const moreSessions = h('div')
+const sessionItem = (s: Session): HTMLElement => h('li', {},
+  h('span', {}, h('strong', {}, s.userAgent ?? 'Unknown device'), s.current ? ' (this device)' : '',
+    h('br'), `Signed in ${when(s.createdAt)} · last active ${when(s.lastUsedAt)}`),
+  s.current ? '' : action('Revoke', async () => { await authed.delete(`/auth/sessions/${s.id}`); await renderSessions() }, { 'aria-label': `Revoke session on ${s.userAgent ?? 'unknown device'} from ${when(s.createdAt)}` }))
+
+/** The first page of sessions (newest first); "Show more sessions" appends the next while the API gives a cursor. */
+async function renderSessions(cursor?: string): Promise<void> {
+  const { sessions, next } = await authed.get(`/auth/sessions${cursor === undefined ? '' : `?cursor=${encodeURIComponent(cursor)}`}`) as { sessions: Session[]; next?: string }
+  if (cursor === undefined) sessionList.replaceChildren(...sessions.map(sessionItem))
+  else sessionList.append(...sessions.map(sessionItem))
+  moreSessions.replaceChildren(next === undefined ? '' : action('Show more sessions', () => renderSessions(next)))
 }
 
 function sessions(): HTMLElement {
-  return section('Sessions', sessionList, action('Sign out everywhere', async () => {
+  return section('Sessions', sessionList, moreSessions, action('Sign out everywhere', async () => {
     await authed.post('/auth/logout-all')
     forget()
     location.assign('/sign-in')
