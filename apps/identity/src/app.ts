@@ -164,10 +164,8 @@ export async function buildIdentity(config: IdentityConfig, options: BuildOption
   const reset = createPasswordReset({ users, usersTable: tables.Users, tokens, outbox: mail.outbox, notices: mail.notices, hasher, policy, throttle, resetTtlSeconds: config.PASSWORD_RESET_TTL_SECONDS, now })
   mail.resolvers['password-reset-request'] = reset.resolveResetRequest
   const deletion = createAccountDeletion({
-    users,
     usersTable: tables.Users,
-    hasher,
-    throttle,
+    reauthenticate,
     notices: mail.notices,
     // Every per-user record identity keeps, one eraser each (add new tables' erasers here).
     erasers: [
