@@ -80,6 +80,13 @@ t.test('enrol, sign in with a code and with a recovery code; replays, foreign de
   const strong = done.body['accessToken'] as string
   t.match(claimsOf(strong), { amr: ['pwd', 'otp', 'mfa'], auth_time: Number })
   t.match((await introspect(stack.urls.token, strong, stack.secrets.introspection)).body, { active: true, amr: ['pwd', 'otp', 'mfa'] })
+  // The laptop is new to the account: the notice comes with the completed code step.
+  const notice = await mailTo('New sign-in to your account')
+  t.match(notice.text, /Network: 127\.0\.0\.0\/24/)
+  t.notMatch(notice.raw, laptop.cookies.get('gh_device') as string, 'the notice does not carry the device id')
+  const activity = await owner.call('GET', '/auth/activity', { bearer: strong })
+  const signIns = (activity.body['events'] as { type: string; method?: string; newDevice?: boolean }[]).filter((event) => event.type === 'sign_in')
+  t.same(signIns.map(({ method, newDevice }) => ({ method, newDevice })), [{ method: 'password+totp', newDevice: true }, { method: 'password', newDevice: true }], 'one sign_in per completed sign-in, none for the password step')
   const refreshed = await laptop.call('POST', '/auth/refresh', { json: {} })
   t.match(claimsOf(refreshed.body['accessToken'] as string), { amr: ['pwd', 'otp', 'mfa'], auth_time: claimsOf(strong)['auth_time'] }, 'a refresh keeps how and when')
 
@@ -101,6 +108,10 @@ t.test('enrol, sign in with a code and with a recovery code; replays, foreign de
   t.equal(changed.status, 204)
   const newCodes = await owner.call('POST', '/auth/mfa/recovery-codes', { bearer: strong, json: { currentPassword: 'a new long passphrase' } })
   t.equal(newCodes.status, 403, 'new recovery codes need a code')
+  const keep = await owner.call('DELETE', '/auth/account', { bearer: strong, json: { currentPassword: 'a new long passphrase' } })
+  t.equal(keep.status, 403)
+  t.equal(keep.body.error?.code, 'MFA_REQUIRED', 'account deletion needs a code')
+  t.equal((await owner.call('DELETE', '/auth/account', { bearer: strong, json: { currentPassword: 'a new long passphrase', code: totp(secret, Date.now() + 600_000) } })).body.error?.code, 'INVALID_MFA_CODE')
   const off = await owner.call('DELETE', '/auth/mfa/totp', { bearer: strong, json: { currentPassword: 'a new long passphrase', recoveryCode: recoveryCodes[2] } })
   t.equal(off.status, 204)
   t.ok(await mailTo('Two-step sign-in was turned off'), 'the disabling notice arrives over SMTP')

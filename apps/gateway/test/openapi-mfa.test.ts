@@ -9,6 +9,15 @@ t.test('the second-factor endpoints are in the OpenAPI document, with their bodi
   }
 })
 
+t.test('account deletion takes the second factor as the other sensitive actions do', async (t) => {
+  const { app } = await gatewayWithFakes(t)
+  const spec = (await app.inject({ method: 'GET', url: '/docs/json' })).json() as { paths: Record<string, Record<string, { requestBody?: { content: Record<string, { schema: { properties: Record<string, unknown> } }> } }>> }
+  for (const [path, method] of [['/auth/account', 'delete'], ['/auth/password', 'post'], ['/auth/email', 'post'], ['/auth/mfa/totp', 'delete']] as const) {
+    const body = spec.paths[path]?.[method]?.requestBody?.content['application/json']?.schema.properties ?? {}
+    t.ok('code' in body && 'recoveryCode' in body, `${method.toUpperCase()} ${path}: code and recoveryCode`)
+  }
+})
+
 t.test('bad second-factor input gets a 400 in the one error shape', async (t) => {
   const { app } = await gatewayWithFakes(t)
   const headers = { 'content-type': 'application/json' }

@@ -14,6 +14,7 @@ import { createLoginThrottle } from './services/login-throttle.ts'
 import { lowerThreadPoolPriority } from './services/thread-pool-priority.ts'
 import { createPasswordPolicy } from './services/password-policy.ts'
 import { createUserService } from './services/user-service.ts'
+import { createSignInCompletion } from './services/sign-in-completion.ts'
 import { registerActivityRoutes } from './activity/activity-routes.ts'
 import { registerAdminRoutes } from './admin/admin-routes.ts'
 import { createAdminService } from './admin/admin-service.ts'
@@ -142,11 +143,13 @@ export async function buildIdentity(config: IdentityConfig, options: BuildOption
   const keys = createMfaKeys(config.MFA_ENCRYPTION_KEYS)
   const notices = createFactorNotices(mail.notices, app.log)
   const secondFactor = createSecondFactor({ factors, keys, now, onRecoveryCodeUsed: notices.recoveryCodeUsed })
+  const signedIn = createSignInCompletion({ events, users, notices: mail.notices, newDeviceNotice: config.NEW_DEVICE_SIGNIN_NOTICE === 'on', now, log: app.log })
   const loginStep = createLoginStep({
     tickets: createTicketsRepository(dynamo.doc, tables.MfaTickets),
     users,
     throttle,
     secondFactor,
+    signedIn,
     now,
     ticketTtlSeconds: config.MFA_TICKET_TTL_SECONDS,
     maxAttempts: config.MFA_TICKET_MAX_ATTEMPTS,
@@ -164,10 +167,8 @@ export async function buildIdentity(config: IdentityConfig, options: BuildOption
   const reset = createPasswordReset({ users, usersTable: tables.Users, tokens, outbox: mail.outbox, notices: mail.notices, hasher, policy, throttle, resetTtlSeconds: config.PASSWORD_RESET_TTL_SECONDS, now })
   mail.resolvers['password-reset-request'] = reset.resolveResetRequest
   const deletion = createAccountDeletion({
-    users,
     usersTable: tables.Users,
-    hasher,
-    throttle,
+    reauthenticate,
     notices: mail.notices,
     // Every per-user record identity keeps, one eraser each (add new tables' erasers here).
     erasers: [
@@ -189,6 +190,7 @@ export async function buildIdentity(config: IdentityConfig, options: BuildOption
     throttle,
     loginStep,
     secondFactor,
+    signedIn,
     defaultScope: config.DEFAULT_SCOPE,
     now,
     signUpWrites: verification.signUpWrites,

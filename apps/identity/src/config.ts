@@ -79,6 +79,12 @@ export const IdentityConfigSchema = Type.Object({
   MFA_TICKET_TTL_SECONDS: Type.Integer({ minimum: 30, maximum: 900, default: 300 }),
   /** Codes one mfaToken may try before it is dead (each also counts on the login throttle). */
   MFA_TICKET_MAX_ATTEMPTS: Type.Integer({ minimum: 1, maximum: 10, default: 5 }),
+  /**
+   * `on`: a completed sign-in from a device new to the account (its device cookie not trusted
+   * there) mails the owner a notice, through the outbox; `off`: no such mail (the activity list
+   * still records `newDevice`).
+   */
+  NEW_DEVICE_SIGNIN_NOTICE: Type.Union([Type.Literal('on'), Type.Literal('off')], { default: 'on' }),
   /** How long a started TOTP enrolment waits for its confirming code. */
   MFA_SETUP_TTL_SECONDS: Type.Integer({ minimum: 60, maximum: 3600, default: 900 }),
   /** WebAuthn relying party id: the registrable domain of the pages' origin (no scheme, no port). */

@@ -22,11 +22,16 @@ export interface TemplateData {
   'factor-enabled': Record<string, never>
   'factor-disabled': Record<string, never>
   'recovery-code-used': { left: number }
+  /** A sign-in from a device new to the account: when (ISO), the coarse network (/24, /48), the User-Agent. */
+  'new-sign-in': { at: string; ip: string | null; userAgent: string | null }
 }
 export type TemplateName = keyof TemplateData
 
 const IGNORE = 'If this was not you, you can ignore this mail.'
 const NOT_YOU = 'If this was not you, reset your password now and contact support.'
+
+/** A client-supplied string shown in a mail: one line (no control characters), bounded. */
+const shown = (value: string | null, max: number): string => (value === null || value.trim() === '' ? 'unknown' : value.replace(/\p{Cc}+/gu, ' ').trim().slice(0, max))
 
 const link = (context: TemplateContext, page: string, token: string) => `${context.publicUrl}/${page}#token=${encodeURIComponent(token)}`
 
@@ -90,6 +95,18 @@ const TEMPLATES: { [K in TemplateName]: (data: TemplateData[K], context: Templat
   'recovery-code-used': (data) => render({
     subject: 'A recovery code was used',
     paragraphs: [`One of your recovery codes was just used to confirm it was you. ${data.left === 1 ? '1 code is' : `${data.left} codes are`} left.`, 'If you have lost your authenticator, sign in and set up a new one; new recovery codes replace the old ones.'],
+    footer: [NOT_YOU],
+  }),
+  // Only what helps the owner recognise the sign-in: no device id, no token, no full address.
+  'new-sign-in': (data) => render({
+    subject: 'New sign-in to your account',
+    paragraphs: [
+      'Your account was just signed in to from a device it had not been used on before.',
+      `When: ${data.at.slice(0, 16).replace('T', ' ')} UTC`,
+      `Network: ${shown(data.ip, 64)}`,
+      `Device: ${shown(data.userAgent, 200)}`,
+      'If this was you, there is nothing to do.',
+    ],
     footer: [NOT_YOU],
   }),
 }

@@ -30,3 +30,12 @@ t.test('template names and sender domains', async (t) => {
   t.equal(senderDomain('bare@mail.example'), 'mail.example')
   t.equal(senderDomain('nobody'), 'localhost')
 })
+
+t.test('the new sign-in notice: a User-Agent is shown on one line and escaped; what is missing reads unknown', async (t) => {
+  const { text, html } = renderTemplate('new-sign-in', { at: '2030-01-01T08:05:09.123Z', ip: '203.0.113.0/24', userAgent: 'Evil\r\n\r\nClick https://x.example <b>now</b>' }, context)
+  t.match(text, 'When: 2030-01-01 08:05 UTC')
+  t.match(text, 'Network: 203.0.113.0/24')
+  t.match(text, 'Device: Evil Click https://x.example <b>now</b>\n', 'control characters cannot start paragraphs of their own')
+  t.notMatch(html, '<b>')
+  t.match(renderTemplate('new-sign-in', { at: '2030-01-01T08:05:09.123Z', ip: null, userAgent: null }, context).text, /Network: unknown\n\nDevice: unknown/)
+})

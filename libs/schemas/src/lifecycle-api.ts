@@ -25,9 +25,12 @@ export type AffectedUser = Static<typeof AffectedUserSchema>
 export const VerifyEmailRequestSchema = Type.Object({ token: LinkTokenSchema }, { additionalProperties: false })
 export type VerifyEmailRequest = Static<typeof VerifyEmailRequestSchema>
 
-/** DELETE /v1/users/:userId → 200 {userId}; 401 INVALID_CREDENTIALS; 429 TOO_MANY_ATTEMPTS. */
+/**
+ * DELETE /v1/users/:userId → 200 {userId}; 401 INVALID_CREDENTIALS; 403 MFA_REQUIRED |
+ * INVALID_MFA_CODE (a user with a factor sends `code` or `recoveryCode`); 429 TOO_MANY_ATTEMPTS.
+ */
 export const DeleteAccountRequestSchema = Type.Object(
-  { currentPassword: PresentedPasswordSchema, deviceId: Type.Optional(DeviceIdSchema) },
+  { currentPassword: PresentedPasswordSchema, deviceId: Type.Optional(DeviceIdSchema), ...SecondFactorFields },
   { additionalProperties: false },
 )
 export type DeleteAccountRequest = Static<typeof DeleteAccountRequestSchema>

@@ -1,5 +1,5 @@
 import { AppError } from '@gatehouse/platform'
-import { AffectedUserSchema, ErrorCodes, type AffectedUser, type ChangeEmailRequest } from '@gatehouse/schemas'
+import { AffectedUserSchema, ErrorCodes, type AffectedUser, type ChangeEmailRequest, type DeleteAccountRequest } from '@gatehouse/schemas'
 import { badCredentials, secondFactorError, tooManyAttempts } from './identity-client.ts'
 import { checkedBody, downstreamError, retryAfterSeconds, unexpectedAnswer, type CallContext, type Downstream, type DownstreamAnswer } from './downstream.ts'
 
@@ -8,7 +8,7 @@ export interface LifecycleClient {
   resetPassword(context: CallContext, token: string, newPassword: string): Promise<AffectedUser>
   verifyEmail(context: CallContext, token: string): Promise<AffectedUser>
   resendVerification(context: CallContext, userId: string): Promise<void>
-  deleteAccount(context: CallContext, userId: string, body: { currentPassword: string; deviceId?: string }): Promise<void>
+  deleteAccount(context: CallContext, userId: string, body: DeleteAccountRequest): Promise<void>
   changeEmail(context: CallContext, userId: string, body: ChangeEmailRequest): Promise<void>
 }
 
@@ -50,7 +50,7 @@ export function createLifecycleClient(downstream: Downstream): LifecycleClient {
         const seconds = retryAfterSeconds(answer)
         throw new AppError(429, ErrorCodes.TOO_MANY_ATTEMPTS, 'Too many failed attempts; try again later', { details: { retryAfterSeconds: seconds }, headers: { 'retry-after': String(seconds) } })
       }
-      throw clientError(answer) ?? unexpectedAnswer(context, downstream, answer)
+      throw secondFactorError(answer) ?? clientError(answer) ?? unexpectedAnswer(context, downstream, answer)
     },
     async changeEmail(context, userId, body) {
       const answer = await downstream.call(context, { method: 'POST', path: `/v1/users/${encodeURIComponent(userId)}/email`, json: body })

@@ -25,14 +25,14 @@ export function registerAccountDeletionRoute(app: App, deps: {
       tags: ['account'],
       security: [{ bearerAuth: [] }],
       headers: BearerHeadersSchema,
-      summary: 'Delete the account: user, sessions, tokens and the email guard go; the address can sign up again',
+      summary: 'Delete the account: user, sessions, tokens and the email guard go; the address can sign up again. A user with a second factor also sends code or recoveryCode (403 MFA_REQUIRED / INVALID_MFA_CODE otherwise)',
       body: DeleteAccountBodySchema,
       response: { 204: NO_CONTENT, ...errorResponses(...COMMON_ERRORS, 401, 403, 413, 415) },
     },
   }, async (request, reply) => {
     const { userId } = principalOf(request)
     const deviceId = deps.deviceCookie.read(request)
-    await deps.lifecycle.deleteAccount(request, userId, { currentPassword: request.body.currentPassword, ...(deviceId === undefined ? {} : { deviceId }) })
+    await deps.lifecycle.deleteAccount(request, userId, { ...request.body, ...(deviceId === undefined ? {} : { deviceId }) })
     await deps.token.revokeAll(request, userId)
     deps.cookie.clear(reply)
     return reply.code(204).send()

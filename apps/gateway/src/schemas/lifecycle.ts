@@ -18,7 +18,8 @@ export type ResetPasswordBody = Static<typeof ResetPasswordBodySchema>
 export const VerifyEmailBodySchema = Type.Object({ token: LinkTokenSchema }, { additionalProperties: false })
 export type VerifyEmailBody = Static<typeof VerifyEmailBodySchema>
 
-export const DeleteAccountBodySchema = Type.Object({ currentPassword: CurrentPasswordSchema }, { additionalProperties: false })
+/** For a user with a second factor: a current code or an unused recovery code (403 MFA_REQUIRED otherwise). */
+export const DeleteAccountBodySchema = Type.Object({ currentPassword: CurrentPasswordSchema, ...SecondFactorFields }, { additionalProperties: false })
 export type DeleteAccountBody = Static<typeof DeleteAccountBodySchema>
 
 /** For a user with a second factor: a current code or an unused recovery code (403 MFA_REQUIRED otherwise). */

@@ -1,9 +1,7 @@
-import type { PasswordHasher } from '@gatehouse/crypto'
-import { guardKey, type UserRecord, type UsersRepository } from '@gatehouse/dynamo'
-import { AppError } from '@gatehouse/platform'
-import { ErrorCodes } from '@gatehouse/schemas'
+import { guardKey, type UserRecord } from '@gatehouse/dynamo'
 import type { NoticeService } from '../mail/notices.ts'
-import { settleAttempt, type LoginThrottle } from '../services/login-throttle.ts'
+import type { Reauthenticate } from '../mfa/reauthenticate.ts'
+import type { SecondFactorProof } from '../mfa/second-factor.ts'
 
 /**
  * Removes one kind of per-user data. Every table identity keeps about a user has one eraser in
@@ -13,15 +11,12 @@ import { settleAttempt, type LoginThrottle } from '../services/login-throttle.ts
 export type UserEraser = (user: UserRecord) => Promise<void>
 
 export interface AccountDeletionDeps {
-  users: UsersRepository
   usersTable: string
-  hasher: PasswordHasher
-  throttle: LoginThrottle
+  /** The password and, for a user with a factor, a current code (throttled like a login). */
+  reauthenticate: Reauthenticate
   notices: NoticeService
   erasers: UserEraser[]
 }
-
-const wrongPassword = () => new AppError(401, ErrorCodes.INVALID_CREDENTIALS, 'Invalid email or password')
 
 export function createAccountDeletion(deps: AccountDeletionDeps) {
   /**
@@ -41,20 +36,13 @@ export function createAccountDeletion(deps: AccountDeletionDeps) {
   }
 
   /**
-   * Re-authenticates (throttled like a login), runs every eraser, then deletes the user and its
-   * email guard in one transaction with the "account deleted" notice, so the address can sign up
-   * again at once. The caller (the gateway) ends every session in the token service.
+   * Re-authenticates (the password and, for a user with a factor, a current code or an unused
+   * recovery code, throttled like a login), runs every eraser, then deletes the user and its email
+   * guard in one transaction with the "account deleted" notice, so the address can sign up again
+   * at once. The caller (the gateway) ends every session in the token service.
    */
-  async function deleteAccount(userId: string, currentPassword: string, deviceId?: string): Promise<{ userId: string }> {
-    const user = await deps.users.getById(userId)
-    if (user === undefined) {
-      await deps.hasher.verifyDummy(currentPassword)
-      throw wrongPassword()
-    }
-    const attempt = await deps.throttle.begin(user.email, deviceId)
-    await settleAttempt(attempt, async () => {
-      if (!(await deps.hasher.verify(currentPassword, user.passwordHash))) throw wrongPassword()
-    })
+  async function deleteAccount(userId: string, currentPassword: string, deviceId: string | undefined, proof: SecondFactorProof = {}): Promise<{ userId: string }> {
+    const user = await deps.reauthenticate(userId, currentPassword, deviceId, proof)
     await erase(user)
     return { userId: user.userId }
   }

@@ -10,8 +10,11 @@ import type { PasswordReset } from './password-reset.ts'
 /** Password reset and email verification (internal; the gateway adds rate limits and the public shapes). */
 export function registerLifecycleRoutes(app: App, deps: { reset: PasswordReset; verification: EmailVerification; deletion: AccountDeletion; emailChange: EmailChange }): void {
   app.delete('/v1/users/:userId', {
-    schema: { summary: 'Delete the account, given its password; every per-user record goes', params: UserIdParamsSchema, body: DeleteAccountRequestSchema, response: { 200: AffectedUserSchema, 429: ErrorRef, ...commonErrors } },
-  }, async (request) => deps.deletion.deleteAccount(request.params.userId, request.body.currentPassword, request.body.deviceId))
+    schema: { summary: 'Delete the account, given its password (and second factor); every per-user record goes', params: UserIdParamsSchema, body: DeleteAccountRequestSchema, response: { 200: AffectedUserSchema, 403: ErrorRef, 429: ErrorRef, ...commonErrors } },
+  }, async (request) => {
+    const { currentPassword, deviceId, code, recoveryCode } = request.body
+    return deps.deletion.deleteAccount(request.params.userId, currentPassword, deviceId, { code, recoveryCode })
+  })
 
   app.post('/v1/password/forgot', {
     schema: { summary: 'Record a reset request; the worker mails a link if the address has an account', body: ForgotPasswordRequestSchema, response: { 202: Type.Null(), ...commonErrors } },

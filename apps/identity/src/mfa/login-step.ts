@@ -1,8 +1,9 @@
 import { constantTimeEqual, generateOpaqueToken, hashToken } from '@gatehouse/crypto'
-import type { UsersRepository } from '@gatehouse/dynamo'
+import type { RequestOrigin, UsersRepository } from '@gatehouse/dynamo'
 import { AppError } from '@gatehouse/platform'
 import { ErrorCodes, type MfaChallenge, type MfaVerifyResponse, type VerifyCredentialsResponse } from '@gatehouse/schemas'
 import { hashDeviceId, settleAttempt, type LoginAttempt, type LoginThrottle } from '../services/login-throttle.ts'
+import type { SignedIn, SignInMethod } from '../services/sign-in-completion.ts'
 import { AMR_BY_METHOD, type FactorMethod, type SecondFactor, type SecondFactorProof } from './second-factor.ts'
 import type { TicketsRepository } from './tickets-repository.ts'
 
@@ -11,11 +12,15 @@ export interface LoginStepDeps {
   users: UsersRepository
   throttle: LoginThrottle
   secondFactor: SecondFactor
+  /** The sign-in is complete: its event, and the new-device notice. */
+  signedIn: SignedIn
   now: () => number
   ticketTtlSeconds: number
   /** Codes one ticket may try (right or wrong) before it is dead. */
   maxAttempts: number
 }
+
+const SIGN_IN_METHOD: Record<FactorMethod, SignInMethod> = { totp: 'password+totp', recovery_code: 'password+recovery_code' }
 
 /** One answer for every failure of the step: which part was wrong is not said. */
 const rejected = (): AppError => new AppError(401, ErrorCodes.INVALID_CREDENTIALS, 'The code is not valid, or this sign-in step has expired; sign in again')
@@ -48,7 +53,7 @@ export function createLoginStep(deps: LoginStepDeps) {
     return { mfaRequired: true, mfaToken, methods, expiresIn: deps.ticketTtlSeconds }
   }
 
-  async function complete(mfaToken: string, deviceId: string, proof: SecondFactorProof): Promise<MfaVerifyResponse> {
+  async function complete(mfaToken: string, deviceId: string, proof: SecondFactorProof, origin: RequestOrigin): Promise<MfaVerifyResponse> {
     const ticketHash = hashToken(mfaToken)
     const ticket = await tickets.get(ticketHash)
     const nowSec = Math.floor(now() / 1000)
@@ -69,6 +74,8 @@ export function createLoginStep(deps: LoginStepDeps) {
     }).catch((error: unknown) => {
       throw error instanceof AppError && error.code === ErrorCodes.INVALID_MFA_CODE ? rejected() : error
     })
+    // Only now is the user signed in: the one sign_in event, and the notice for a new device.
+    await deps.signedIn(user, SIGN_IN_METHOD[outcome.method], !attempt.trustedDevice, origin)
     return { userId: user.userId, scope: user.scope, amr: AMR_BY_METHOD[outcome.method], authTime: nowSec }
   }
 

@@ -1,5 +1,5 @@
 import { Type } from '@sinclair/typebox'
-import type { App } from '@gatehouse/platform'
+import { clientOriginOf, type App } from '@gatehouse/platform'
 import {
   MfaStatusSchema,
   MfaVerifyRequestSchema,
@@ -74,6 +74,6 @@ export function registerMfaRoutes(app: App, service: MfaService, loginStep: Logi
     },
   }, async (request) => {
     const { mfaToken, deviceId, code, recoveryCode } = request.body
-    return loginStep.complete(mfaToken, deviceId, { code, recoveryCode })
+    return loginStep.complete(mfaToken, deviceId, { code, recoveryCode }, { ...clientOriginOf(request), log: request.log })
   })
 }

@@ -9,6 +9,7 @@ import type { IdentityMetrics } from './identity-metrics.ts'
 import { settleFailure, type LoginAttempt, type LoginThrottle } from './login-throttle.ts'
 import type { PasswordPolicy } from './password-policy.ts'
 import { createCredentialChecker } from './credential-checker.ts'
+import type { SignedIn } from './sign-in-completion.ts'
 
 export interface UserServiceDeps {
   users: UsersRepository
@@ -19,6 +20,8 @@ export interface UserServiceDeps {
   metrics: IdentityMetrics
   loginStep: LoginStep
   secondFactor: SecondFactor
+  /** A completed sign-in: its event, and the new-device notice. */
+  signedIn: SignedIn
   defaultScope: string
   now: () => number
   newId?: () => string
@@ -65,7 +68,7 @@ export function createUserService(deps: UserServiceDeps) {
     const email = canonicalEmail(rawEmail)
     policy(password)
     const createdAt = iso()
-    const user: UserRecord = { userId: newId(), email, passwordHash: await hasher.hash(password), scope: deps.defaultScope, createdAt, updatedAt: createdAt }
+    const user: UserRecord = { userId: newId(), email, passwordHash: await hasher.hash(password), scope: deps.defaultScope, createdAt, updatedAt: createdAt, firstSignInPending: true }
     const extra = deps.signUpWrites?.(user) ?? []
     for (let attempt = 1; attempt <= CREATE_TRIES; attempt += 1) {
       const result = await users.create(user, extra)
@@ -112,8 +115,9 @@ export function createUserService(deps: UserServiceDeps) {
       return verified
     }
     signIns.success.inc()
-    // A device is new to the account unless its cookie was already trusted there.
-    await events.record({ type: 'sign_in', userId: user.userId, method: 'password', newDevice: !trustedDevice, ...origin }, origin.log)
+    // A device is new to the account unless its cookie was already trusted there. A user with a
+    // factor is signed in only by the code step (login-step.ts), which records it there.
+    await deps.signedIn(user, 'password', !trustedDevice, origin)
     return verified
   }
 

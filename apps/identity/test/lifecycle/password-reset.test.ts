@@ -2,6 +2,8 @@ import t from 'tap'
 import { ScanCommand } from '@aws-sdk/lib-dynamodb'
 import { AUTH, PASSWORD, createUser, login } from '../helper.ts'
 import { buildMailKit, type MailTestKit } from '../mail/helper.ts'
+import { totp } from '../mfa/rfc6238.ts'
+import { DEVICE, enrolledUser, finishSignIn } from '../mfa/support.ts'
 
 const NEW_PASSWORD = 'copper-meadow-whistle-77'
 
@@ -125,4 +127,15 @@ t.test('policy errors as on sign-up; the token survives them', async (t) => {
   t.equal((await reset(kit, token, 'password')).json().error.code, 'WEAK_PASSWORD')
   t.equal((await reset(kit, token)).statusCode, 200)
   t.equal((await forgot(kit, 'not-an-address')).statusCode, 400)
+})
+
+t.test('a reset does not bypass the second factor: it stays on, and signing in with the new password still asks for it', async (t) => {
+  const kit = await buildMailKit(t, 'reset-keeps-factor')
+  const { userId, secret } = await enrolledUser(kit.app, kit.clock, 'jo@example.com')
+  await forgot(kit, 'jo@example.com')
+  t.equal((await reset(kit, (await resetLink(kit, 'jo@example.com')).token)).statusCode, 200)
+  t.same((await kit.app.inject({ method: 'GET', url: `/v1/users/${userId}/mfa`, headers: AUTH })).json(), { totp: true, recoveryCodesLeft: 10 })
+  const answer = await login(kit.app, 'jo@example.com', NEW_PASSWORD, DEVICE)
+  t.equal(answer.json().mfaRequired, true, 'the new password alone does not sign in')
+  t.equal((await finishSignIn(kit.app, answer.json().mfaToken as string, { code: totp(secret, kit.clock.now()) })).statusCode, 200)
 })

@@ -16,6 +16,11 @@ export interface UserRecord {
   disabledAt?: string
   disabledBy?: string
   disabledReason?: string
+  /**
+   * Set at sign-up, removed by the account's first completed sign-in: that one mails no
+   * "new sign-in" notice (there is no earlier device to tell it from). Absent for older users.
+   */
+  firstSignInPending?: boolean
 }
 
 /** Who disabled an account, when and why (the admin API). */
@@ -124,6 +129,26 @@ export function createUsersRepository(doc: DynamoDBDocumentClient, tableName: st
           UpdateExpression: 'SET emailVerified = :yes, updatedAt = :now',
           ConditionExpression: 'attribute_exists(email)',
           ExpressionAttributeValues: { ':yes': true, ':now': updatedAt },
+        }))
+        return true
+      } catch (error) {
+        if ((error as Error).name === 'ConditionalCheckFailedException') return false
+        throw error
+      }
+    },
+
+    /**
+     * Removes `firstSignInPending`; true only for the one call that removed it, so of two
+     * concurrent first sign-ins exactly one counts as the first.
+     */
+    async clearFirstSignInPending(userId: string): Promise<boolean> {
+      try {
+        await doc.send(new UpdateCommand({
+          TableName: tableName,
+          Key: { userId },
+          UpdateExpression: 'REMOVE firstSignInPending',
+          ConditionExpression: 'firstSignInPending = :yes',
+          ExpressionAttributeValues: { ':yes': true },
         }))
         return true
       } catch (error) {
