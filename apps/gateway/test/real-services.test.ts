@@ -75,7 +75,7 @@ t.test('the full flow over real HTTP: register → login → me → sessions →
   t.match(sessions[0], { current: true, userAgent: 'flow-laptop/1' })
   const badCursor = await browser.call('GET', '/auth/sessions?cursor=bm90LWEtY3Vyc29y', { bearer: accessToken })
   t.equal(badCursor.status, 400, 'a session cursor we did not issue: 400')
-  t.equal(badCursor.body.error?.code, 'VALIDATION_FAILED')
+  t.equal((badCursor.body as { error?: { code: string } }).error?.code, 'VALIDATION_FAILED')
   t.equal((await browser.call('GET', '/auth/sessions?limit=500', { bearer: accessToken })).status, 400, 'limit above 100: 400')
 
   const refreshed = await browser.call('POST', '/auth/refresh', { json: {} })

@@ -39,7 +39,7 @@ import { createTicketsRepository } from './mfa/tickets-repository.ts'
 import { createChallengesRepository } from './passkeys/challenges-repository.ts'
 import { createPasskeyService } from './passkeys/passkey-service.ts'
 import { createPasskeysRepository } from './passkeys/passkeys-repository.ts'
-import { registerPasskeyRoutes } from './passkeys/routes.ts'
+import { registerPasskeyRoutes, type PasskeySignedIn } from './passkeys/routes.ts'
 
 export interface BuildOptions {
   logger?: Logger
@@ -143,6 +143,7 @@ export async function buildIdentity(config: IdentityConfig, options: BuildOption
   const keys = createMfaKeys(config.MFA_ENCRYPTION_KEYS)
   const notices = createFactorNotices(mail.notices, app.log)
   const secondFactor = createSecondFactor({ factors, keys, now, onRecoveryCodeUsed: notices.recoveryCodeUsed })
+  const identityMetrics = createIdentityMetrics(metrics)
   const signedIn = createSignInCompletion({ events, users, notices: mail.notices, newDeviceNotice: config.NEW_DEVICE_SIGNIN_NOTICE === 'on', now, log: app.log })
   const loginStep = createLoginStep({
     tickets: createTicketsRepository(dynamo.doc, tables.MfaTickets),
@@ -183,7 +184,7 @@ export async function buildIdentity(config: IdentityConfig, options: BuildOption
   const emailChange = createEmailChange({ users, usersTable: tables.Users, tokens, notices: mail.notices, reauthenticate, events, ttlSeconds: config.EMAIL_VERIFICATION_TTL_SECONDS, now })
   const service = createUserService({
     events,
-    metrics: createIdentityMetrics(metrics),
+    metrics: identityMetrics,
     users,
     hasher,
     policy,
@@ -216,6 +217,14 @@ export async function buildIdentity(config: IdentityConfig, options: BuildOption
     now,
   })
   const scopeOf = async (userId: string): Promise<string> => (await findUser(userId))?.scope ?? config.DEFAULT_SCOPE
+  // A passwordless sign-in is complete once its assertion verified: the same event and notice as a password one.
+  const passkeySignedIn: PasskeySignedIn = async (userId, device, origin) => {
+    const user = await users.getById(userId)
+    if (user === undefined) return
+    identityMetrics.signIns.success.inc()
+    const trusted = device.deviceId === undefined ? false : await throttle.deviceSignedIn(user.email, device.deviceId, device.newDevice)
+    await signedIn(user, 'passkey', !trusted, origin)
+  }
 
   registerHealthRoutes(app, {
     dynamodb: async () => {
@@ -232,7 +241,7 @@ export async function buildIdentity(config: IdentityConfig, options: BuildOption
     registerActivityRoutes(internal, events)
     registerLifecycleRoutes(internal, { reset, verification, deletion, emailChange })
     registerMfaRoutes(internal, mfa, loginStep)
-    registerPasskeyRoutes(internal, passkeys, scopeOf)
+    registerPasskeyRoutes(internal, passkeys, scopeOf, passkeySignedIn)
   })
   // The admin API: its own credentials (ADMIN_CLIENTS); service clients are unknown there (401).
   const authenticateAdmin = createAdminAuth(config.ADMIN_CLIENTS, { SERVICE_CLIENTS: config.SERVICE_CLIENTS })

@@ -1,5 +1,6 @@
 import { Type, type Static } from '@sinclair/typebox'
 import { IsoDateSchema, UserIdSchema } from './primitives.ts'
+import { DeviceIdSchema } from './identity-api.ts'
 
 const B64 = (maxLength: number) => Type.String({ minLength: 1, maxLength, pattern: '^[A-Za-z0-9_-]*$' })
 
@@ -47,7 +48,18 @@ export const PasskeyListSchema = Type.Object({ passkeys: Type.Array(PasskeySchem
 
 // Internal (identity) API
 export const RegisterPasskeyRequestSchema = Type.Object({ response: RegistrationResponseSchema, name: PasskeyNameSchema }, { additionalProperties: false })
-export const VerifyPasskeyRequestSchema = Type.Object({ response: AuthenticationResponseSchema, userId: Type.Optional(UserIdSchema) }, { additionalProperties: false })
+/**
+ * `userId`: the assertion must be that user's (a passkey used as a proof for a known account).
+ * Without it this is a passwordless sign-in: identity records it (sign_in, method `passkey`) and,
+ * for a device new to the account (`deviceId`, the device cookie; `newDevice`: minted just now),
+ * mails the new-sign-in notice and trusts the device, as a password sign-in does.
+ */
+export const VerifyPasskeyRequestSchema = Type.Object({
+  response: AuthenticationResponseSchema,
+  userId: Type.Optional(UserIdSchema),
+  deviceId: Type.Optional(DeviceIdSchema),
+  newDevice: Type.Optional(Type.Literal(true)),
+}, { additionalProperties: false })
 export const PasskeyProofSchema = Type.Object({
   userId: UserIdSchema,
   scope: Type.String(),

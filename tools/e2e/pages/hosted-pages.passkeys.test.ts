@@ -50,11 +50,28 @@ t.test('add a passkey, sign in with it alone, rename and remove it', async (t) =
 
   await page.getByRole('button', { name: 'Sign out', exact: true }).click()
   await page.waitForURL(`${origin}/sign-in`)
+  // As if on another browser: without its device cookie, this sign-in comes from a device new to the account.
+  await context.clearCookies({ name: 'gh_device' })
   let assertion: string | undefined
   page.on('request', (request) => { if (request.url().endsWith('/auth/passkeys/sign-in/verify')) assertion = request.postData() ?? undefined })
+  // The page navigates on as soon as it has the answer: read it on its way through.
+  let answer = ''
+  await page.route('**/auth/passkeys/sign-in/verify', async (route) => {
+    const response = await route.fetch()
+    answer = await response.text()
+    await route.fulfill({ response })
+  })
   await page.getByRole('button', { name: 'Sign in with a passkey' }).click()
   await page.waitForURL(`${origin}/account`)
+  await page.unroute('**/auth/passkeys/sign-in/verify')
+  const accessToken = (JSON.parse(answer) as { accessToken: string }).accessToken
   await page.getByText('(this device)').waitFor()
+  const claims = JSON.parse(Buffer.from(accessToken.split('.')[1]!, 'base64url').toString('utf8')) as { amr?: string[]; auth_time?: number }
+  t.ok(claims.amr?.includes('hwk') || claims.amr?.includes('swk'), `the token says a key proved it (amr ${JSON.stringify(claims.amr)})`)
+  t.ok(claims.amr?.includes('mfa'), 'and, the user verified on the authenticator, mfa')
+  t.type(claims.auth_time, 'number', 'with auth_time')
+  const activity = await (await fetch(`${origin}/auth/activity?limit=5`, { headers: { authorization: `Bearer ${accessToken}` } })).json() as { events: { type: string; method?: string; newDevice?: boolean }[] }
+  t.match(activity.events[0], { type: 'sign_in', method: 'passkey', newDevice: true }, 'the passkey sign-in is in the activity, from a new device')
   t.ok(await page.getByText(email).first().isVisible(), 'signed in as the passkey\'s owner, no email or password typed')
   t.ok(((await authenticator.credentials())[0]?.signCount ?? 0) > 0, 'the authenticator counted the signature')
   await world.shot(page, 'sign-in-passkey-done')

@@ -9,7 +9,7 @@ export interface PasskeysClient {
   rename(context: CallContext, userId: string, id: string, name: string): Promise<Passkey>
   remove(context: CallContext, userId: string, id: string): Promise<void>
   authenticationOptions(context: CallContext): Promise<CeremonyOptions>
-  verify(context: CallContext, body: { response: unknown; userId?: string }): Promise<PasskeyProofResponse>
+  verify(context: CallContext, body: { response: unknown; userId?: string; deviceId?: string; newDevice?: true }): Promise<PasskeyProofResponse>
 }
 
 const base = (userId: string): string => `/v1/users/${encodeURIComponent(userId)}/passkeys`

@@ -79,10 +79,11 @@ export function registerPasskeyRoutes(app: App, deps: PasskeyRouteDeps): void {
       response: { 200: AccessTokenResponseSchema, ...errorResponses(...COMMON_ERRORS, 401, 403, 413, 415) },
     },
   }, async (request, reply) => {
-    deps.deviceCookie.ensure(request, reply)
-    const proof = await passkeys.verify(request, { response: request.body.response })
-    // `proof.amr` (hwk/swk, mfa) is carried into the token once the token service accepts `amr` (issue 15).
-    const pair = await token.issue(request, { userId: proof.userId, scope: proof.scope, ...hints({ userAgent: request.headers['user-agent'], ip: request.ip }) })
+    const device = deps.deviceCookie.ensure(request, reply)
+    // Taken before the assertion is checked, as login does: a revoke-all landing meanwhile ends this session too.
+    const authTime = new Date().toISOString()
+    const proof = await passkeys.verify(request, { response: request.body.response, deviceId: device.deviceId, ...(device.minted ? { newDevice: true as const } : {}) })
+    const pair = await token.issue(request, { userId: proof.userId, scope: proof.scope, amr: proof.amr, authTime, ...hints({ userAgent: request.headers['user-agent'], ip: request.ip }) })
     cookie.set(reply, pair.refreshToken, pair.refreshExpiresIn)
     return { accessToken: pair.accessToken, tokenType: 'Bearer' as const, expiresIn: pair.expiresIn }
   })

@@ -1,6 +1,7 @@
 import { Type } from '@sinclair/typebox'
 import type { AuthenticationResponseJSON, RegistrationResponseJSON } from '@simplewebauthn/server'
-import type { App } from '@gatehouse/platform'
+import { clientOriginOf, type App } from '@gatehouse/platform'
+import type { RequestOrigin } from '@gatehouse/dynamo'
 import {
   CeremonyOptionsSchema,
   PasskeyListSchema,
@@ -15,8 +16,11 @@ import {
 import { ErrorRef, commonErrors } from '../routes/error-responses.ts'
 import type { PasskeyService } from './passkey-service.ts'
 
+/** What follows a passwordless sign-in once the assertion verified (the activity event, the new-device notice). */
+export type PasskeySignedIn = (userId: string, device: { deviceId?: string | undefined; newDevice: boolean }, origin: RequestOrigin) => Promise<void>
+
 /** Internal passkey API; the gateway has already authenticated the user where a userId is in the path. */
-export function registerPasskeyRoutes(app: App, service: PasskeyService, scopeOf: (userId: string) => Promise<string>): void {
+export function registerPasskeyRoutes(app: App, service: PasskeyService, scopeOf: (userId: string) => Promise<string>, signedIn: PasskeySignedIn): void {
   const errors = { 404: ErrorRef, 409: ErrorRef, ...commonErrors }
   app.post('/v1/users/:userId/passkeys/options', {
     schema: { summary: 'Registration options (and a stored challenge)', params: UserIdParamsSchema, response: { 200: CeremonyOptionsSchema, ...errors } },
@@ -52,6 +56,9 @@ export function registerPasskeyRoutes(app: App, service: PasskeyService, scopeOf
     schema: { summary: 'Verify a passkey assertion: who it proves and how', body: VerifyPasskeyRequestSchema, response: { 200: PasskeyProofSchema, ...errors } },
   }, async (request) => {
     const proof = await service.verify(request.body.response as unknown as AuthenticationResponseJSON, request.body.userId)
+    if (request.body.userId === undefined) {
+      await signedIn(proof.userId, { deviceId: request.body.deviceId, newDevice: request.body.newDevice === true }, { ...clientOriginOf(request), log: request.log })
+    }
     return { userId: proof.userId, scope: await scopeOf(proof.userId), amr: proof.amr }
   })
 }

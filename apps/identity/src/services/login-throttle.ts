@@ -212,7 +212,21 @@ export function createLoginThrottle(options: LoginThrottleOptions) {
     return changedAt
   }
 
-  return { begin, credentialsChanged, windowSeconds }
+  /**
+   * A sign-in that needed no password (a passkey) on `deviceId`: whether the device was already
+   * trusted for the account (so the caller knows if it is new), and it is trusted from now on, as
+   * after a password sign-in. The account's failure counter is left alone: a passkey proves
+   * nothing about who has been guessing the password.
+   */
+  async function deviceSignedIn(email: string, deviceId: string, newDevice: boolean): Promise<boolean> {
+    const at = now()
+    const trustKey = trustedDeviceKey(email, hashDeviceId(deviceId))
+    const trusted = !newDevice && (await attempts.isTrusted(trustKey, credentialsChangedKey(email), Math.floor(at / 1000)))
+    await attempts.trust(trustKey, at, Math.ceil(at / 1000) + deviceTrustSeconds)
+    return trusted
+  }
+
+  return { begin, credentialsChanged, deviceSignedIn, windowSeconds }
 }
 
 export type LoginThrottle = ReturnType<typeof createLoginThrottle>
