@@ -144,7 +144,7 @@ export async function buildIdentity(config: IdentityConfig, options: BuildOption
   const notices = createFactorNotices(mail.notices, app.log)
   const secondFactor = createSecondFactor({ factors, keys, now, onRecoveryCodeUsed: notices.recoveryCodeUsed })
   const identityMetrics = createIdentityMetrics(metrics)
-  const signedIn = createSignInCompletion({ events, users, notices: mail.notices, newDeviceNotice: config.NEW_DEVICE_SIGNIN_NOTICE === 'on', now, log: app.log })
+  const signedIn = createSignInCompletion({ events, users, notices: mail.notices, newDeviceNotice: config.NEW_DEVICE_SIGNIN_NOTICE === 'on', now, log: app.log, counted: () => identityMetrics.signIns.success.inc() })
   const loginStep = createLoginStep({
     tickets: createTicketsRepository(dynamo.doc, tables.MfaTickets),
     users,
@@ -221,7 +221,6 @@ export async function buildIdentity(config: IdentityConfig, options: BuildOption
   const passkeySignedIn: PasskeySignedIn = async (userId, device, origin) => {
     const user = await users.getById(userId)
     if (user === undefined) return
-    identityMetrics.signIns.success.inc()
     const trusted = device.deviceId === undefined ? false : await throttle.deviceSignedIn(user.email, device.deviceId, device.newDevice)
     await signedIn(user, 'passkey', !trusted, origin)
   }

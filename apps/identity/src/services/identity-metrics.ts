@@ -5,7 +5,7 @@ export const SIGN_IN_OUTCOMES = ['success', 'wrong_credentials', 'throttled', 'm
 
 export function createIdentityMetrics(metrics: Metrics) {
   return {
-    signIns: metrics.counters('gatehouse_sign_ins_total', 'Password sign-ins by outcome', 'outcome', SIGN_IN_OUTCOMES),
+    signIns: metrics.counters('gatehouse_sign_ins_total', 'Sign-ins by outcome (success: completed by password, code step or passkey)', 'outcome', SIGN_IN_OUTCOMES),
   }
 }
 

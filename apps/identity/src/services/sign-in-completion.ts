@@ -13,6 +13,8 @@ export interface SignInCompletionDeps {
   newDeviceNotice: boolean
   now: () => number
   log: FastifyBaseLogger
+  /** Counts the completed sign-in (`gatehouse_sign_ins_total{outcome="success"}`), however it was made. */
+  counted: () => void
 }
 
 /**
@@ -25,6 +27,7 @@ export interface SignInCompletionDeps {
  */
 export function createSignInCompletion(deps: SignInCompletionDeps) {
   return async function signedIn(user: Pick<UserRecord, 'userId' | 'email' | 'firstSignInPending'>, method: SignInMethod, newDevice: boolean, origin: RequestOrigin): Promise<void> {
+    deps.counted()
     await deps.events.record({ type: 'sign_in', userId: user.userId, method, newDevice, ...origin }, origin.log)
     try {
       const first = user.firstSignInPending === true && (await deps.users.clearFirstSignInPending(user.userId))

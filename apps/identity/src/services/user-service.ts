@@ -114,7 +114,6 @@ export function createUserService(deps: UserServiceDeps) {
       signIns.mfa_required.inc()
       return verified
     }
-    signIns.success.inc()
     // A device is new to the account unless its cookie was already trusted there. A user with a
     // factor is signed in only by the code step (login-step.ts), which records it there.
     await deps.signedIn(user, 'password', !trustedDevice, origin)

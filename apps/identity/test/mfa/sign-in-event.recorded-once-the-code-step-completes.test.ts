@@ -1,5 +1,6 @@
 import t from 'tap'
 import type { App } from '@gatehouse/platform'
+import { freePort } from '@gatehouse/dynamo-local'
 import { AUTH, buildTestApp, createUser, fakeClock, login } from '../helper.ts'
 import { totp } from './rfc6238.ts'
 import { DEVICE, OTHER_DEVICE, enrolledUser, finishSignIn, startSignIn } from './support.ts'
@@ -38,4 +39,23 @@ t.test('a user without a factor: the password completes the sign-in, method pass
   const userId = (await createUser(app, 'ada@example.com')).json().userId as string
   t.equal((await login(app, 'ada@example.com', undefined, DEVICE)).statusCode, 200)
   t.same(await signIns(app, userId), [{ type: 'sign_in', method: 'password', newDevice: true }])
+})
+
+t.test('gatehouse_sign_ins_total counts a sign-in completed by the code step as a success, the password step as mfa_required', async (t) => {
+  const clock = fakeClock()
+  const port = await freePort()
+  const { app } = await buildTestApp(t, 'mfa-sign-in-metric', { now: clock.now, env: { METRICS_PORT: String(port) } })
+  await app.listen({ port: 0, host: '127.0.0.1' }) // the metrics listener starts with the app's own
+  const series = async (outcome: string): Promise<number> => {
+    const text = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text()
+    const line = text.split('\n').find((candidate) => candidate.startsWith('gatehouse_sign_ins_total{') && candidate.includes(`outcome="${outcome}"`))
+    return line === undefined ? 0 : Number(line.slice(line.lastIndexOf(' ') + 1))
+  }
+  const { secret } = await enrolledUser(app, clock, 'kim@example.com')
+  const before = { success: await series('success'), mfa: await series('mfa_required') }
+  const ticket = await startSignIn(app, 'kim@example.com', DEVICE)
+  t.equal(await series('mfa_required'), before.mfa + 1, 'the right password: mfa_required')
+  t.equal(await series('success'), before.success, 'not a success yet')
+  t.equal((await finishSignIn(app, ticket, { code: totp(secret, clock.now()) })).statusCode, 200)
+  t.equal(await series('success'), before.success + 1, 'the code step completes it: one success')
 })
