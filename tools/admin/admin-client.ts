@@ -103,6 +103,8 @@ export function createAdminClient(options: AdminClientOptions) {
       await thenEndSessions(userId, reason, 'the reset link is mailed')
     },
     removeSecondFactor: (userId: string, reason: string) => call<void>(options.identityUrl, 'POST', `/admin/v1/users/${id(userId)}/remove-second-factor`, { reason }),
+    removePasskey: (userId: string, passkeyId: string, reason: string) =>
+      call<void>(options.identityUrl, 'POST', `/admin/v1/users/${id(userId)}/passkeys/${id(passkeyId)}/remove`, { reason }),
     markEmailVerified: (userId: string, reason: string) => call<AdminUser>(options.identityUrl, 'POST', `/admin/v1/users/${id(userId)}/mark-email-verified`, { reason }),
     /** The same erasure as self-service deletion, then every session ends (the gateway does that for self-service). */
     async deleteUser(userId: string, reason: string): Promise<void> {

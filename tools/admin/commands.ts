@@ -11,6 +11,7 @@ export const USAGE = `usage: npm run admin -- <command> [options]
   enable --user <id> --reason <why>
   force-reset --user <id> --reason <why>       mail a password-reset link, then end every session
   remove-factor --user <id> --reason <why>     remove TOTP and recovery codes (mails a notice)
+  remove-passkey --user <id> --passkey=<id> --reason <why>   remove one passkey (mails a notice; ids may start with -)
   mark-verified --user <id> --reason <why>     mark the current email address verified
   delete --user <id> --reason <why>            erase the account (as self-service deletion), end every session
   revoke-sessions --user <id> --reason <why>   end every session
@@ -33,7 +34,7 @@ export async function run(argv: string[], env: NodeJS.ProcessEnv): Promise<strin
   const { positionals, values } = parseArgs({
     args: argv,
     allowPositionals: true,
-    options: { email: { type: 'string' }, user: { type: 'string' }, session: { type: 'string' }, reason: { type: 'string' }, limit: { type: 'string' }, cursor: { type: 'string' } },
+    options: { email: { type: 'string' }, user: { type: 'string' }, passkey: { type: 'string' }, session: { type: 'string' }, reason: { type: 'string' }, limit: { type: 'string' }, cursor: { type: 'string' } },
   })
   const [command] = positionals
   if (command === undefined || command === 'help' || positionals.length !== 1) throw new UsageError(USAGE)
@@ -67,6 +68,11 @@ export async function run(argv: string[], env: NodeJS.ProcessEnv): Promise<strin
     case 'remove-factor':
       await client.removeSecondFactor(user, reason)
       return out({ secondFactorRemoved: true, userId: user })
+    case 'remove-passkey': {
+      const passkey = required(values.passkey, 'passkey')
+      await client.removePasskey(user, passkey, reason)
+      return out({ passkeyRemoved: true, userId: user, passkeyId: passkey })
+    }
     case 'mark-verified': return out(await client.markEmailVerified(user, reason))
     case 'delete':
       await client.deleteUser(user, reason)

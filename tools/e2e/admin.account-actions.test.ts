@@ -6,10 +6,12 @@
  */
 import t from 'tap'
 import { randomBytes } from 'node:crypto'
-import { createDynamoClients, createTables } from '@gatehouse/dynamo'
+import { PutCommand } from '@aws-sdk/lib-dynamodb'
+import { createDynamoClients, createTables, tableNames } from '@gatehouse/dynamo'
 import { startTestSmtpServer } from '@gatehouse/mail/testing'
 import { startStack, type Stack } from '@gatehouse/stack'
 import { createAdminClient } from '../admin/admin-client.ts'
+import { run } from '../admin/commands.ts'
 import { totp } from './rfc6238.ts'
 import { Browser, introspect, sleep } from './client.ts'
 
@@ -101,6 +103,32 @@ t.test('remove a second factor: the notice arrives and the password alone signs 
   t.equal((await login()).status, 200)
   await t.rejects(admin.removeSecondFactor(userId, reason), /: 404 /, 'nothing left to remove')
   t.match(await adminEvent('admin_second_factor_removed'), { adminClient: stack.secrets.admin.id, reason })
+})
+
+t.test('passkeys: the admin view lists them (never a key), removing one mails the owner and leaves an audit event', async (t) => {
+  // A passkey as registration stores it (the ceremony itself needs a browser: hosted-pages.passkeys covers it).
+  const clients = createDynamoClients({ endpoint })
+  t.teardown(() => clients.destroy())
+  const credentialId = randomBytes(16).toString('base64url')
+  await clients.doc.send(new PutCommand({
+    TableName: tableNames(prefix).Passkeys,
+    Item: { credentialId, userId, name: 'Lost phone', publicKey: randomBytes(77).toString('base64url'), counter: 3, transports: ['internal'], deviceType: 'multiDevice', backedUp: true, createdAt: new Date().toISOString() },
+  }))
+  const viewed = await admin.user(userId, reason)
+  t.match(viewed.factors.passkeys, [{ id: credentialId, name: 'Lost phone', deviceType: 'multiDevice', backedUp: true }], 'the admin view lists the passkey')
+  t.notMatch(JSON.stringify(viewed), /publicKey|counter/, 'never its key or counter')
+
+  const env = {
+    GATEHOUSE_ADMIN_IDENTITY_URL: stack.urls.identity, GATEHOUSE_ADMIN_TOKEN_URL: stack.urls.token,
+    GATEHOUSE_ADMIN_CLIENT_ID: stack.secrets.admin.id, GATEHOUSE_ADMIN_CLIENT_SECRET: stack.secrets.admin.secret,
+  }
+  t.match(JSON.parse(await run(['remove-passkey', '--user', userId, `--passkey=${credentialId}`, '--reason', reason], env)), { passkeyRemoved: true })
+  const notice = await mailTo('A passkey was removed from your account')
+  t.match(notice.text, /"Lost phone".*by our support team/s, 'the owner is told which one, and by whom')
+  t.same((await admin.user(userId, reason)).factors.passkeys, [], 'it is gone')
+  t.match(await adminEvent('admin_passkey_removed'), { adminClient: stack.secrets.admin.id, reason })
+  await t.rejects(admin.removePasskey(userId, credentialId, reason), /: 404 /, 'nothing left to remove')
+  await t.rejects(run(['remove-passkey', '--user', userId, '--reason', reason], env), /--passkey is required/)
 })
 
 t.test('delete: the self-service erasure, sessions end, the address is free again', async (t) => {

@@ -215,6 +215,7 @@ export async function buildIdentity(config: IdentityConfig, options: BuildOption
       maxPerUser: config.PASSKEYS_MAX_PER_USER,
     },
     now,
+    notify: { added: notices.passkeyAdded, removed: notices.passkeyRemoved },
   })
   const scopeOf = async (userId: string): Promise<string> => (await findUser(userId))?.scope ?? config.DEFAULT_SCOPE
   // A passwordless sign-in is complete once its assertion verified: the same event and notice as a password one.
@@ -247,7 +248,7 @@ export async function buildIdentity(config: IdentityConfig, options: BuildOption
   await app.register(async (admin) => {
     admin.addHook('onRequest', authenticateAdmin)
     registerAdminRoutes(admin, createAdminService({
-      users, events, tokens, notices: mail.notices, factors, factorRemoved: notices.factorDisabled, erase: deletion.erase, resetTtlSeconds: config.PASSWORD_RESET_TTL_SECONDS, now,
+      users, events, tokens, notices: mail.notices, factors, factorRemoved: notices.factorDisabled, passkeys, erase: deletion.erase, resetTtlSeconds: config.PASSWORD_RESET_TTL_SECONDS, now,
     }))
   })
   return { app, mail }

@@ -22,6 +22,9 @@ export interface TemplateData {
   'factor-enabled': Record<string, never>
   'factor-disabled': Record<string, never>
   'recovery-code-used': { left: number }
+  /** A passkey added to or removed from the account, by its owner or by support: its name as the owner gave it. */
+  'passkey-added': { name: string }
+  'passkey-removed': { name: string; bySupport: boolean }
   /** A sign-in from a device new to the account: when (ISO), the coarse network (/24, /48), the User-Agent. */
   'new-sign-in': { at: string; ip: string | null; userAgent: string | null }
 }
@@ -95,6 +98,18 @@ const TEMPLATES: { [K in TemplateName]: (data: TemplateData[K], context: Templat
   'recovery-code-used': (data) => render({
     subject: 'A recovery code was used',
     paragraphs: [`One of your recovery codes was just used to confirm it was you. ${data.left === 1 ? '1 code is' : `${data.left} codes are`} left.`, 'If you have lost your authenticator, sign in and set up a new one; new recovery codes replace the old ones.'],
+    footer: [NOT_YOU],
+  }),
+  'passkey-added': (data) => render({
+    subject: 'A passkey was added to your account',
+    paragraphs: [`A passkey named "${shown(data.name, 64)}" can now sign in to your account without a password.`],
+    footer: [NOT_YOU],
+  }),
+  'passkey-removed': (data) => render({
+    subject: 'A passkey was removed from your account',
+    paragraphs: [
+      `The passkey named "${shown(data.name, 64)}" was removed from your account${data.bySupport ? ' by our support team, at your request' : ''} and can no longer sign in.`,
+    ],
     footer: [NOT_YOU],
   }),
   // Only what helps the owner recognise the sign-in: no device id, no token, no full address.

@@ -23,6 +23,14 @@ t.test('notices carry no link token and the old address sees the new one masked'
   t.equal(maskEmail('ada@example.com'), 'a***@example.com')
 })
 
+t.test('passkey notices name the passkey in one line and say when support removed it', async (t) => {
+  t.match(renderTemplate('passkey-added', { name: 'Work laptop' }, context).text, '"Work laptop"')
+  const removed = renderTemplate('passkey-removed', { name: 'Lost\r\nBcc: x@evil.example', bySupport: true }, context)
+  t.match(removed.subject, 'A passkey was removed')
+  t.match(removed.text, '"Lost Bcc: x@evil.example" was removed from your account by our support team')
+  t.notMatch(renderTemplate('passkey-removed', { name: 'Old key', bySupport: false }, context).text, 'support team')
+})
+
 t.test('template names and sender domains', async (t) => {
   t.ok(isTemplateName('verify-email'))
   t.notOk(isTemplateName('toString'))

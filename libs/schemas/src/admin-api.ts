@@ -1,5 +1,6 @@
 import { Type, type Static } from '@sinclair/typebox'
 import { IsoDateSchema, UserIdSchema } from './primitives.ts'
+import { PasskeyIdSchema, PasskeySchema } from './passkeys.ts'
 
 /**
  * The internal admin API (identity and token, under /admin/v1, ADMIN_CLIENTS only). Every call
@@ -31,6 +32,8 @@ export const AdminSessionsQuerySchema = Type.Object({
 }, { additionalProperties: false })
 export type AdminSessionsQuery = Static<typeof AdminSessionsQuerySchema>
 
+export const AdminPasskeyParamsSchema = Type.Object({ userId: UserIdSchema, passkeyId: PasskeyIdSchema }, { additionalProperties: false })
+
 /** Body of every admin action. */
 export const AdminActionSchema = Type.Object({ reason: AdminReasonSchema }, { additionalProperties: false })
 export type AdminAction = Static<typeof AdminActionSchema>
@@ -42,8 +45,8 @@ export const AdminUserSchema = Type.Object({
   createdAt: IsoDateSchema,
   updatedAt: IsoDateSchema,
   emailVerified: Type.Boolean(),
-  /** Enrolled second factors: whether, never a secret. */
-  factors: Type.Object({ totp: Type.Boolean(), recoveryCodesLeft: Type.Integer({ minimum: 0 }) }, { additionalProperties: false }),
+  /** Enrolled factors: whether, and the passkeys as their owner sees them; never a secret or a public key. */
+  factors: Type.Object({ totp: Type.Boolean(), recoveryCodesLeft: Type.Integer({ minimum: 0 }), passkeys: Type.Array(PasskeySchema) }, { additionalProperties: false }),
   disabled: Type.Boolean(),
   disabledAt: Type.Optional(IsoDateSchema),
   disabledBy: Type.Optional(Type.String({ description: 'Admin client that disabled the account' })),

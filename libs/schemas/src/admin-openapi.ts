@@ -46,6 +46,9 @@ export function adminOpenApiDocument(): Record<string, unknown> {
       '/admin/v1/users/{userId}/enable': { post: action('Enable a disabled account', 'identity', user) },
       '/admin/v1/users/{userId}/force-password-reset': { post: action('Mail a password-reset link (the CLI then ends every session)', 'identity', { 204: { description: 'Queued' } }) },
       '/admin/v1/users/{userId}/remove-second-factor': { post: action('Remove TOTP and recovery codes after an identity check done elsewhere; mails a notice', 'identity', { 204: { description: 'Removed' } }) },
+      '/admin/v1/users/{userId}/passkeys/{passkeyId}/remove': {
+        post: { ...action('Remove one passkey after an identity check done elsewhere; mails a notice', 'identity', { 204: { description: 'Removed' } }), parameters: [userIdPath, { name: 'passkeyId', in: 'path', required: true, schema: { type: 'string' } }] },
+      },
       '/admin/v1/users/{userId}/mark-email-verified': { post: action('Mark the current address verified', 'identity', user) },
       '/admin/v1/users/{userId}/delete': { post: action('Erase the account as self-service deletion does (the CLI then ends every session)', 'identity', { 204: { description: 'Deleted' } }) },
       '/admin/v1/users/{userId}/sessions': {

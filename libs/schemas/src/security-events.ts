@@ -28,6 +28,7 @@ export const SECURITY_EVENT_TYPES = [
   'admin_session_revoked',
   'admin_password_reset_forced',
   'admin_second_factor_removed',
+  'admin_passkey_removed',
   'admin_email_verified',
   'admin_account_deleted',
 ] as const

@@ -1,7 +1,7 @@
 import { Type } from '@sinclair/typebox'
 import type { FastifyRequest } from 'fastify'
 import type { App } from '@gatehouse/platform'
-import { AdminActionSchema, AdminActivityPageSchema, AdminActivityQuerySchema, AdminFindQuerySchema, AdminReadQuerySchema, AdminUserSchema, UserIdParamsSchema, adminOpenApiDocument } from '@gatehouse/schemas'
+import { AdminActionSchema, AdminPasskeyParamsSchema, AdminActivityPageSchema, AdminActivityQuerySchema, AdminFindQuerySchema, AdminReadQuerySchema, AdminUserSchema, UserIdParamsSchema, adminOpenApiDocument } from '@gatehouse/schemas'
 import { ErrorRef, commonErrors } from '../routes/error-responses.ts'
 import type { AdminActor, AdminService } from './admin-service.ts'
 
@@ -44,6 +44,13 @@ export function registerAdminRoutes(app: App, service: AdminService): void {
     schema: { summary: 'Remove TOTP and recovery codes; mails a notice', params: UserIdParamsSchema, body: AdminActionSchema, response: noContent },
   }, async (request, reply) => {
     await service.removeSecondFactor(request.params.userId, actorOf(request, request.body.reason))
+    return reply.code(204).send(null)
+  })
+
+  app.post('/admin/v1/users/:userId/passkeys/:passkeyId/remove', {
+    schema: { summary: 'Remove one passkey (a lost or stolen device); mails a notice', params: AdminPasskeyParamsSchema, body: AdminActionSchema, response: noContent },
+  }, async (request, reply) => {
+    await service.removePasskey(request.params.userId, request.params.passkeyId, actorOf(request, request.body.reason))
     return reply.code(204).send(null)
   })
 

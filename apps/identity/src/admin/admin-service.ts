@@ -4,6 +4,7 @@ import type { EventLog, SecurityEventsRepository, UserRecord, UsersRepository } 
 import type { OneTimeTokensRepository } from '../lifecycle/one-time-tokens-repository.ts'
 import type { NoticeService } from '../mail/notices.ts'
 import type { FactorsRepository } from '../mfa/factors-repository.ts'
+import type { PasskeyService } from '../passkeys/passkey-service.ts'
 
 /** Who acts and why: every admin call records one security event with both. */
 export interface AdminActor {
@@ -21,6 +22,8 @@ export interface AdminServiceDeps {
   factors: FactorsRepository
   /** The "second factor turned off" notice (mfa/notices.ts). */
   factorRemoved: (userId: string) => Promise<void>
+  /** Listing and removing passkeys (removal mails the owner a notice). */
+  passkeys: Pick<PasskeyService, 'list' | 'remove'>
   /** The erasure self-service deletion runs (lifecycle/account-deletion.ts). */
   erase: (user: UserRecord) => Promise<void>
   resetTtlSeconds: number
@@ -53,8 +56,8 @@ export function createAdminService(deps: AdminServiceDeps) {
 
   async function current(userId: string): Promise<AdminUser> {
     const user = await existing(userId)
-    const [totp, recovery] = await Promise.all([deps.factors.getTotp(userId), deps.factors.getRecovery(userId)])
-    return adminView(user, { totp: totp !== undefined, recoveryCodesLeft: totp === undefined ? 0 : (recovery?.hashes?.size ?? 0) })
+    const [totp, recovery, passkeys] = await Promise.all([deps.factors.getTotp(userId), deps.factors.getRecovery(userId), deps.passkeys.list(userId)])
+    return adminView(user, { totp: totp !== undefined, recoveryCodesLeft: totp === undefined ? 0 : (recovery?.hashes?.size ?? 0), passkeys })
   }
 
   async function existing(userId: string): Promise<UserRecord> {
@@ -121,6 +124,13 @@ export function createAdminService(deps: AdminServiceDeps) {
       await deps.factors.disable(userId)
       await deps.factorRemoved(userId)
       await audit('admin_second_factor_removed', userId, actor)
+    },
+
+    /** After an identity check done elsewhere (a lost or stolen device): the passkey goes, and the owner is told. */
+    async removePasskey(userId: string, passkeyId: string, actor: AdminActor): Promise<void> {
+      await existing(userId)
+      await deps.passkeys.remove(userId, passkeyId, true)
+      await audit('admin_passkey_removed', userId, actor)
     },
 
     async markEmailVerified(userId: string, actor: AdminActor): Promise<AdminUser> {

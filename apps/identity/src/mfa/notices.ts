@@ -18,6 +18,8 @@ export function createFactorNotices(notices: NoticeService, log: FastifyBaseLogg
   return {
     factorEnabled: (userId: string) => queue(userId, () => notices.enqueueNotice({ userId }, 'factor-enabled', {}), 'factor-enabled'),
     factorDisabled: (userId: string) => queue(userId, () => notices.enqueueNotice({ userId }, 'factor-disabled', {}), 'factor-disabled'),
+    passkeyAdded: (userId: string, name: string) => queue(userId, () => notices.enqueueNotice({ userId }, 'passkey-added', { name }), 'passkey-added'),
+    passkeyRemoved: (userId: string, name: string, bySupport: boolean) => queue(userId, () => notices.enqueueNotice({ userId }, 'passkey-removed', { name, bySupport }), 'passkey-removed'),
     recoveryCodeUsed: (userId: string, left: number) => queue(userId, () => notices.enqueueNotice({ userId }, 'recovery-code-used', { left }), 'recovery-code-used'),
   }
 }

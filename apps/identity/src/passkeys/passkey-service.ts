@@ -45,6 +45,11 @@ export interface PasskeyDeps {
   findUser(userId: string): Promise<{ email: string; scope: string; disabled?: boolean } | undefined>
   config: PasskeyConfig
   now: () => number
+  /** Tells the owner (a notice through the outbox): a passkey added, or removed by them or by support. */
+  notify?: {
+    added(userId: string, name: string): Promise<void>
+    removed(userId: string, name: string, bySupport: boolean): Promise<void>
+  }
 }
 
 // One message for every failed ceremony: which check failed helps only an attacker.
@@ -131,6 +136,7 @@ export function createPasskeyService(deps: PasskeyDeps) {
       createdAt: iso(),
     }
     if (!(await passkeys.create(record))) throw new AppError(409, ErrorCodes.VALIDATION_FAILED, 'This passkey is already registered')
+    await deps.notify?.added(userId, name)
     return publicPasskey(record)
   }
 
@@ -182,8 +188,11 @@ export function createPasskeyService(deps: PasskeyDeps) {
       if (record === undefined) throw notFound()
       return publicPasskey(record)
     },
-    async remove(userId: string, id: string): Promise<void> {
-      if (!(await passkeys.remove(userId, id))) throw notFound()
+    /** `bySupport`: the admin API removes it (after an identity check done elsewhere); the notice says so. */
+    async remove(userId: string, id: string, bySupport = false): Promise<void> {
+      const removed = await passkeys.remove(userId, id)
+      if (removed === undefined) throw notFound()
+      await deps.notify?.removed(userId, removed.name, bySupport)
     },
   }
 }

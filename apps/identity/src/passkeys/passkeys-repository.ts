@@ -84,12 +84,15 @@ export function createPasskeysRepository(doc: DynamoDBDocumentClient, tableName:
       }
     },
 
-    async remove(userId: string, credentialId: string): Promise<boolean> {
+    /** The passkey as it was before it went; undefined when it is not that user's. */
+    async remove(userId: string, credentialId: string): Promise<PasskeyRecord | undefined> {
       try {
-        await doc.send(new DeleteCommand({ TableName: tableName, Key: { credentialId }, ConditionExpression: 'userId = :u', ExpressionAttributeValues: { ':u': userId } }))
-        return true
+        const { Attributes } = await doc.send(new DeleteCommand({
+          TableName: tableName, Key: { credentialId }, ConditionExpression: 'userId = :u', ExpressionAttributeValues: { ':u': userId }, ReturnValues: 'ALL_OLD',
+        }))
+        return Attributes as PasskeyRecord
       } catch (error) {
-        if (error instanceof ConditionalCheckFailedException) return false
+        if (error instanceof ConditionalCheckFailedException) return undefined
         throw error
       }
     },
