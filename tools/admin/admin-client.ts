@@ -1,5 +1,5 @@
 import { basicAuthorization } from '@gatehouse/platform'
-import type { AdminActivityPage, AdminUser, SessionList } from '@gatehouse/schemas'
+import type { AdminActivityPage, AdminSignupsPage, AdminUser, SessionList } from '@gatehouse/schemas'
 
 export interface AdminClientOptions {
   identityUrl: string
@@ -75,6 +75,8 @@ export function createAdminClient(options: AdminClientOptions) {
   }
 
   return {
+    signups: (reason: string, page: { limit?: string; cursor?: string } = {}) =>
+      call<AdminSignupsPage>(options.identityUrl, 'GET', `/admin/v1/signups?${query({ reason, ...page })}`),
     findByEmail: (email: string, reason: string) => call<AdminUser>(options.identityUrl, 'GET', `/admin/v1/users?${query({ email, reason })}`),
     user: (userId: string, reason: string) => call<AdminUser>(options.identityUrl, 'GET', `/admin/v1/users/${id(userId)}?${query({ reason })}`),
     activity: (userId: string, reason: string, page: { limit?: string; cursor?: string } = {}) =>

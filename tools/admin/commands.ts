@@ -4,6 +4,7 @@ import { createAdminClient } from './admin-client.ts'
 export const USAGE = `usage: npm run admin -- <command> [options]
 
   find --email <address> --reason <why>        a user by (normalised) email
+  signups --reason <why> [--limit N] [--cursor C]   every user, newest sign-up first, a page at a time
   show --user <id> --reason <why>              profile, disabled state, sessions, recent activity
   activity --user <id> --reason <why> [--limit N] [--cursor C]
   sessions --user <id> --reason <why> [--limit N] [--cursor C]   active sessions, newest first, a page at a time
@@ -50,6 +51,9 @@ export async function run(argv: string[], env: NodeJS.ProcessEnv): Promise<strin
   const out = (value: unknown): string => JSON.stringify(value, null, 2)
   if (command === 'openapi') return out(await client.openapi())
   const reason = required(values.reason, 'reason')
+  if (command === 'signups') {
+    return out(await client.signups(reason, { ...(values.limit === undefined ? {} : { limit: values.limit }), ...(values.cursor === undefined ? {} : { cursor: values.cursor }) }))
+  }
   if (command === 'find') return out(await client.findByEmail(required(values.email, 'email'), reason))
   const user = required(values.user, 'user')
   const page = { ...(values.limit === undefined ? {} : { limit: values.limit }), ...(values.cursor === undefined ? {} : { cursor: values.cursor }) }

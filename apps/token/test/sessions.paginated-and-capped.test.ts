@@ -6,11 +6,10 @@
  * ends the oldest session at a sign-in past it. On DynamoDB Local, with thousands of sessions.
  */
 import { randomUUID } from 'node:crypto'
-import { createServer, request as forward } from 'node:http'
-import type { AddressInfo } from 'node:net'
 import t from 'tap'
 import { BatchWriteCommand, QueryCommand } from '@aws-sdk/lib-dynamodb'
 import { USER_SESSIONS_INDEX } from '@gatehouse/dynamo'
+import { startRequestWatch } from '@gatehouse/dynamo-local'
 import { USER_ID, buildTestApp, gatewayAuth, issue, refresh, type TestApp } from './helper.ts'
 
 const ACTIVE = 2000
@@ -58,33 +57,6 @@ async function indexCount(test: TestApp): Promise<number> {
   return count
 }
 
-/**
- * A pass-through HTTP proxy in front of DynamoDB Local that counts the UpdateItem calls in flight
- * at once: the service's own client is pointed at it, so what it measures is what the service sends.
- */
-async function watchingProxy(t: { teardown(fn: () => unknown): void }, endpoint: string) {
-  const target = new URL(endpoint)
-  const stats = { inFlight: 0, peak: 0, updates: 0 }
-  const server = createServer((incoming, outgoing) => {
-    const update = incoming.headers['x-amz-target'] === 'DynamoDB_20120810.UpdateItem'
-    if (update) {
-      stats.updates += 1
-      stats.inFlight += 1
-      stats.peak = Math.max(stats.peak, stats.inFlight)
-    }
-    const upstream = forward({ host: target.hostname, port: target.port, method: incoming.method, path: incoming.url, headers: incoming.headers }, (answer) => {
-      outgoing.writeHead(answer.statusCode ?? 502, answer.headers)
-      answer.pipe(outgoing)
-      answer.on('end', () => { if (update) stats.inFlight -= 1 })
-    })
-    upstream.on('error', () => outgoing.destroy())
-    incoming.pipe(upstream)
-  })
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
-  t.teardown(() => new Promise((resolve) => server.close(resolve)))
-  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, stats }
-}
-
 const list = (test: TestApp, query = '') => test.app.inject({ method: 'GET', url: `/v1/users/${USER_ID}/sessions${query}`, headers: { authorization: gatewayAuth } })
 
 t.test('the user index holds only unrevoked sessions, and the listing pages through thousands by cursor, newest first', async (t) => {
@@ -122,22 +94,25 @@ t.test('the user index holds only unrevoked sessions, and the listing pages thro
 
 t.test('revoke-all over thousands of sessions ends every one a page at a time, with at most 16 writes in flight, and empties the index', async (t) => {
   const seeded = await buildTestApp(t, 'walk', { env: { MAX_SESSIONS_PER_USER: '1000' } })
-  const proxy = await watchingProxy(t, seeded.dynamo.endpoint)
+  const proxy = await startRequestWatch(seeded.dynamo.endpoint)
+  t.teardown(() => proxy.close())
   const test = await buildTestApp(t, 'walk', { share: seeded, env: { MAX_SESSIONS_PER_USER: '1000', DYNAMODB_ENDPOINT: proxy.url } })
   const kept = await issue(test.app)
   const other = await issue(test.app)
   test.clock.advance(5)
   await seedSessions(test, ACTIVE, REVOKED)
-  proxy.stats.updates = 0
-  proxy.stats.peak = 0
+  proxy.stats.reset()
 
   const revokeAll = await test.app.inject({
     method: 'POST', url: `/v1/users/${USER_ID}/sessions/revoke-all`, headers: { authorization: gatewayAuth }, payload: { exceptSessionId: kept.sessionId },
   })
   t.equal(revokeAll.statusCode, 204)
-  t.ok(proxy.stats.updates >= ACTIVE + 1, `${proxy.stats.updates} revocation writes (the marker and each session)`)
-  t.ok(proxy.stats.peak <= 16, `at most 16 in flight (peak ${proxy.stats.peak})`)
-  t.ok(proxy.stats.peak > 1, 'and more than one: the walk is concurrent')
+  const updates = proxy.stats.count.get('UpdateItem') ?? 0
+  const peak = proxy.stats.peak.get('UpdateItem') ?? 0
+  t.ok(updates >= ACTIVE + 1, `${updates} revocation writes (the marker and each session)`)
+  t.ok(peak <= 16, `at most 16 in flight (peak ${peak})`)
+  t.ok(peak > 1, 'and more than one: the walk is concurrent')
+  t.notOk(proxy.stats.count.has('Scan'), 'never a Scan')
   t.equal(await indexCount(test), 1, 'only the kept session is left in the index')
   t.equal((await refresh(test.app, other.refreshToken)).statusCode, 401, 'another session cannot refresh')
   t.equal((await refresh(test.app, kept.refreshToken)).statusCode, 200, 'the kept one can')

@@ -7,3 +7,4 @@ export { waitForDynamo } from './wait-ready.ts'
 export type { RunningDynamo } from './types.ts'
 // Test helpers live with the tables; re-exported here for tests that already import the provider.
 export { useTestDynamo, type TestDynamo } from '@gatehouse/dynamo'
+export { startRequestWatch, type RequestWatch, type RequestWatchStats } from './request-watch.ts'

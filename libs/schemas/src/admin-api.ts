@@ -32,6 +32,26 @@ export const AdminSessionsQuerySchema = Type.Object({
 }, { additionalProperties: false })
 export type AdminSessionsQuery = Static<typeof AdminSessionsQuerySchema>
 
+export const AdminSignupsQuerySchema = Type.Object({
+  reason: AdminReasonSchema,
+  cursor: Type.Optional(Type.String({ minLength: 1, maxLength: 200, pattern: '^[A-Za-z0-9_-]+$' })),
+  limit: Type.Optional(Type.String({ pattern: '^([1-9]|[1-9][0-9]|100)$', description: 'Users per page, 1 to 100 (default 50)' })),
+}, { additionalProperties: false })
+export type AdminSignupsQuery = Static<typeof AdminSignupsQuerySchema>
+
+/** Every user, newest sign-up first (the sharded sign-up index, never a Scan). */
+export const AdminSignupsPageSchema = Type.Object({
+  users: Type.Array(Type.Object({
+    userId: UserIdSchema,
+    email: Type.String(),
+    createdAt: IsoDateSchema,
+    emailVerified: Type.Boolean(),
+    disabled: Type.Boolean(),
+  }, { additionalProperties: false })),
+  next: Type.Optional(Type.String({ description: 'The cursor of the following (older) page' })),
+}, { additionalProperties: false })
+export type AdminSignupsPage = Static<typeof AdminSignupsPageSchema>
+
 export const AdminPasskeyParamsSchema = Type.Object({ userId: UserIdSchema, passkeyId: PasskeyIdSchema }, { additionalProperties: false })
 
 /** Body of every admin action. */

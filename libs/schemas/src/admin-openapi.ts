@@ -1,4 +1,4 @@
-import { AdminActionSchema, AdminUserSchema } from './admin-api.ts'
+import { AdminActionSchema, AdminSignupsPageSchema, AdminUserSchema } from './admin-api.ts'
 import { ErrorResponseSchema } from './errors.ts'
 import { AdminActivityPageSchema } from './security-events.ts'
 import { SessionListSchema } from './token-api.ts'
@@ -36,6 +36,11 @@ export function adminOpenApiDocument(): Record<string, unknown> {
     components: { securitySchemes: { adminBasic: { type: 'http', scheme: 'basic' } }, schemas: { Error: ErrorResponseSchema } },
     paths: {
       '/admin/v1/users': { get: read('Find a user by (normalised) email', 'identity', [{ name: 'email', in: 'query', required: true, schema: { type: 'string' } }], AdminUserSchema) },
+      '/admin/v1/signups': {
+        get: read('Every user, newest sign-up first, paginated (the sharded sign-up index, never a Scan)', 'identity', [
+          { name: 'limit', in: 'query', schema: { type: 'string' } }, { name: 'cursor', in: 'query', schema: { type: 'string' } },
+        ], AdminSignupsPageSchema),
+      },
       '/admin/v1/users/{userId}': { get: read('A user by id: profile and disabled state', 'identity', [userIdPath], AdminUserSchema) },
       '/admin/v1/users/{userId}/activity': {
         get: read('Security activity, newest first (admin events with their client and reason)', 'identity', [

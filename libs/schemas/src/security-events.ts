@@ -29,6 +29,7 @@ export const SECURITY_EVENT_TYPES = [
   'admin_password_reset_forced',
   'admin_second_factor_removed',
   'admin_passkey_removed',
+  'admin_users_listed',
   'admin_email_verified',
   'admin_account_deleted',
 ] as const

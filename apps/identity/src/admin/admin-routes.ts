@@ -1,7 +1,7 @@
 import { Type } from '@sinclair/typebox'
 import type { FastifyRequest } from 'fastify'
 import type { App } from '@gatehouse/platform'
-import { AdminActionSchema, AdminPasskeyParamsSchema, AdminActivityPageSchema, AdminActivityQuerySchema, AdminFindQuerySchema, AdminReadQuerySchema, AdminUserSchema, UserIdParamsSchema, adminOpenApiDocument } from '@gatehouse/schemas'
+import { AdminActionSchema, AdminPasskeyParamsSchema, AdminSignupsPageSchema, AdminSignupsQuerySchema, AdminActivityPageSchema, AdminActivityQuerySchema, AdminFindQuerySchema, AdminReadQuerySchema, AdminUserSchema, UserIdParamsSchema, adminOpenApiDocument } from '@gatehouse/schemas'
 import { ErrorRef, commonErrors } from '../routes/error-responses.ts'
 import type { AdminActor, AdminService } from './admin-service.ts'
 
@@ -17,6 +17,10 @@ export function registerAdminRoutes(app: App, service: AdminService): void {
   app.get('/admin/v1/users', {
     schema: { summary: 'Find a user by (normalised) email', querystring: AdminFindQuerySchema, response: { 200: AdminUserSchema, ...errors } },
   }, async (request) => service.findByEmail(request.query.email, actorOf(request, request.query.reason)))
+
+  app.get('/admin/v1/signups', {
+    schema: { summary: 'Every user, newest sign-up first, paginated (never a Scan)', querystring: AdminSignupsQuerySchema, response: { 200: AdminSignupsPageSchema, ...errors } },
+  }, async (request) => service.signups({ limit: Number(request.query.limit ?? 50), cursor: request.query.cursor }, actorOf(request, request.query.reason)))
 
   app.get('/admin/v1/users/:userId', {
     schema: { summary: 'A user by id', params: UserIdParamsSchema, querystring: AdminReadQuerySchema, response: { 200: AdminUserSchema, ...errors } },

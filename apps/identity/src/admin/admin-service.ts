@@ -1,5 +1,5 @@
 import { AppError } from '@gatehouse/platform'
-import { ErrorCodes, emailProblem, normalizeEmail, type AdminActivityPage, type AdminUser, type SecurityEventType } from '@gatehouse/schemas'
+import { ErrorCodes, emailProblem, normalizeEmail, type AdminActivityPage, type AdminSignupsPage, type AdminUser, type SecurityEventType } from '@gatehouse/schemas'
 import type { EventLog, SecurityEventsRepository, UserRecord, UsersRepository } from '@gatehouse/dynamo'
 import type { OneTimeTokensRepository } from '../lifecycle/one-time-tokens-repository.ts'
 import type { NoticeService } from '../mail/notices.ts'
@@ -28,6 +28,14 @@ export interface AdminServiceDeps {
   erase: (user: UserRecord) => Promise<void>
   resetTtlSeconds: number
   now: () => number
+}
+
+const ISO = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
+const encodeSignupCursor = (at: { createdAt: string; userId: string }): string => Buffer.from(`${at.createdAt}|${at.userId}`, 'utf8').toString('base64url')
+function decodeSignupCursor(cursor: string): { createdAt: string; userId: string } | undefined {
+  const [createdAt, userId, extra] = Buffer.from(cursor, 'base64url').toString('utf8').split('|')
+  return extra === undefined && createdAt !== undefined && userId !== undefined && ISO.test(createdAt) && UUID.test(userId) ? { createdAt, userId } : undefined
 }
 
 const notFound = (): AppError => new AppError(404, ErrorCodes.NOT_FOUND, 'User not found')
@@ -83,6 +91,18 @@ export function createAdminService(deps: AdminServiceDeps) {
       const ownerId = await users.emailOwner(email)
       if (ownerId === undefined) throw notFound()
       return view(ownerId, actor)
+    },
+
+    /**
+     * Every user, newest sign-up first, a page at a time. No single user is looked at, so the
+     * audit event goes to the admin client's own partition (`admin#<client>`) and the event log.
+     */
+    async signups(page: { limit: number; cursor?: string | undefined }, actor: AdminActor): Promise<AdminSignupsPage> {
+      const after = page.cursor === undefined ? undefined : decodeSignupCursor(page.cursor)
+      if (page.cursor !== undefined && after === undefined) throw new AppError(400, ErrorCodes.VALIDATION_FAILED, 'The cursor is not one this service issued', { details: { field: 'cursor' } })
+      const found = await users.listBySignup(page.limit, after)
+      await audit('admin_users_listed', `admin#${actor.adminClient}`, actor)
+      return { users: found.users, ...(found.next === undefined ? {} : { next: encodeSignupCursor(found.next) }) }
     },
 
     async activity(userId: string, page: { limit: number; cursor?: string | undefined }, actor: AdminActor): Promise<AdminActivityPage> {

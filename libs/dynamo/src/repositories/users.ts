@@ -1,6 +1,6 @@
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb'
 import { GetCommand, QueryCommand, TransactWriteCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb'
-import { EMAIL_INDEX } from '../tables.ts'
+import { EMAIL_INDEX, SIGNUP_INDEX, SIGNUP_SHARDS } from '../tables.ts'
 
 /** A user item in the Users table. */
 export interface UserRecord {
@@ -44,6 +44,18 @@ export type CreateResult = 'created' | 'email-taken' | 'conflict'
  */
 export const guardKey = (email: string): string => `email#${email}`
 
+/** The sign-up index partition of a user: the first hex digit of the (random, UUID) id, so 16 even shards. */
+export const signupShardOf = (userId: string): string => `s#${Number.parseInt(userId.charAt(0), 16) % SIGNUP_SHARDS}`
+
+/** One user as the sign-up index shows them. */
+export interface SignupEntry { userId: string; email: string; createdAt: string; emailVerified: boolean; disabled: boolean }
+/** Where a sign-up listing stopped: the last entry's (createdAt, userId), newest first. */
+export interface SignupPosition { createdAt: string; userId: string }
+
+/** Newest first, ties broken by id (descending): the order every page and cursor uses. */
+const newerFirst = (a: SignupPosition, b: SignupPosition): number =>
+  a.createdAt === b.createdAt ? (a.userId < b.userId ? 1 : a.userId > b.userId ? -1 : 0) : a.createdAt < b.createdAt ? 1 : -1
+
 export function createUsersRepository(doc: DynamoDBDocumentClient, tableName: string) {
   return {
     /**
@@ -54,7 +66,7 @@ export function createUsersRepository(doc: DynamoDBDocumentClient, tableName: st
       try {
         await doc.send(new TransactWriteCommand({
           TransactItems: [
-            { Put: { TableName: tableName, Item: user, ConditionExpression: 'attribute_not_exists(userId)' } },
+            { Put: { TableName: tableName, Item: { ...user, signupShard: signupShardOf(user.userId) }, ConditionExpression: 'attribute_not_exists(userId)' } },
             {
               Put: {
                 TableName: tableName,
@@ -73,6 +85,41 @@ export function createUsersRepository(doc: DynamoDBDocumentClient, tableName: st
         if (reasons.some((reason) => reason.Code === 'TransactionConflict')) return 'conflict'
         throw error
       }
+    },
+
+    /**
+     * One page of every user, newest sign-up first, from the sharded sign-up index: each shard is
+     * queried for at most `limit` entries before `after`, and the merge keeps the newest `limit`.
+     * `next` is set when a shard may hold more. Eventually consistent (a sign-up of the last
+     * second may be missing).
+     */
+    async listBySignup(limit: number, after?: SignupPosition): Promise<{ users: SignupEntry[]; next?: SignupPosition }> {
+      const shards = await Promise.all(Array.from({ length: SIGNUP_SHARDS }, async (_, shard) => {
+        const page = await doc.send(new QueryCommand({
+          TableName: tableName,
+          IndexName: SIGNUP_INDEX,
+          KeyConditionExpression: after === undefined ? 'signupShard = :s' : 'signupShard = :s AND createdAt <= :at',
+          ExpressionAttributeValues: { ':s': `s#${shard}`, ...(after === undefined ? {} : { ':at': after.createdAt }) },
+          ScanIndexForward: false,
+          // Entries of the cursor's own millisecond that were already shown come back too: read past them.
+          Limit: limit + 1,
+        }))
+        const items = (page.Items ?? []) as Array<Pick<UserRecord, 'userId' | 'email' | 'createdAt' | 'emailVerified' | 'disabledAt'>>
+        const fresh = items.filter((item) => after === undefined || newerFirst(after, item) < 0)
+        const truncated = page.LastEvaluatedKey !== undefined || items.length > limit
+        return { fresh, more: truncated, oldest: truncated ? items.at(-1) : undefined }
+      }))
+      // A shard that had more than it returned knows nothing older than its oldest returned entry:
+      // the page stops at the newest such horizon, so no entry of that shard is ever skipped.
+      const horizons = shards.flatMap((shard) => (shard.oldest === undefined ? [] : [shard.oldest])).sort(newerFirst)
+      const horizon = horizons[0]
+      const merged = shards.flatMap((shard) => shard.fresh).sort(newerFirst).filter((item) => horizon === undefined || newerFirst(item, horizon) <= 0)
+      const users = merged.slice(0, limit).map((item) => ({
+        userId: item.userId, email: item.email, createdAt: item.createdAt, emailVerified: item.emailVerified === true, disabled: item.disabledAt !== undefined,
+      }))
+      const last = users.at(-1)
+      const more = merged.length > limit || shards.some((shard) => shard.more)
+      return { users, ...(more && last !== undefined ? { next: { createdAt: last.createdAt, userId: last.userId } } : {}) }
     },
 
     /** Consistent read of the guard: is this (normalised) email registered? */
