@@ -63,6 +63,7 @@ export function createSessionService(deps: SessionServiceDeps) {
         expiresAt: Math.min(now.sec + deps.refreshTtlSec, sessionExpiresAt),
         sessionExpiresAt,
         ...(request.amr === undefined ? {} : { amr: request.amr }),
+        emailVerified: request.emailVerified === true,
       }
       await deps.transactions.createSession(session, record)
       return tokenPair(deps.accessTokens, record, refreshToken, now.sec)
@@ -93,6 +94,15 @@ export function createSessionService(deps: SessionServiceDeps) {
         deps.metrics.revocations.session.inc()
         await recordRevoked(claims.sub, claims.sid, 'user', origin)
       }
+    },
+
+    /**
+     * The user's address was verified: sessions signed in before it say so from their next refresh
+     * (rotation reads the user's marker while a chain still says false; never the other way round).
+     */
+    async markEmailVerified(userId: string): Promise<void> {
+      const now = instant(deps.clock)
+      await deps.sessions.markEmailVerified(userId, now.iso, now.sec + deps.sessionMaxLifetimeSec)
     },
 
     async list(userId: string): Promise<SessionSummary[]> {
