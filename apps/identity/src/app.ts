@@ -13,7 +13,7 @@ import { createIdentityMetrics } from './services/identity-metrics.ts'
 import { createLoginThrottle } from './services/login-throttle.ts'
 import { lowerThreadPoolPriority } from './services/thread-pool-priority.ts'
 import { createPasswordPolicy } from './services/password-policy.ts'
-import { createUserService } from './services/user-service.ts'
+import { createUserService, emailNotVerified } from './services/user-service.ts'
 import { registerActivityRoutes } from './activity/activity-routes.ts'
 import { registerAdminRoutes } from './admin/admin-routes.ts'
 import { createAdminService } from './admin/admin-service.ts'
@@ -193,12 +193,16 @@ export async function buildIdentity(config: IdentityConfig, options: BuildOption
     now,
     signUpWrites: verification.signUpWrites,
     afterSignUp: mail.notices.wake,
+    requireVerifiedEmail: config.REQUIRE_VERIFIED_EMAIL,
+    ...(config.SIGNUP_ENUMERATION_SAFE
+      ? { onSignUpForTakenEmail: async (email: string) => { await mail.notices.enqueueNotice({ email }, 'sign-up-attempt', {}) } }
+      : {}),
   })
 
   metrics.gauge('gatehouse_bcrypt_queue_depth', 'bcrypt hashes and compares waiting for a slot', () => hasher.queued)
   const findUser = async (userId: string) => {
     const user = await users.getById(userId)
-    return user === undefined ? undefined : { email: user.email, scope: user.scope, disabled: user.disabledAt !== undefined }
+    return user === undefined ? undefined : { email: user.email, scope: user.scope, disabled: user.disabledAt !== undefined, emailVerified: user.emailVerified === true }
   }
   const passkeys = createPasskeyService({
     passkeys: createPasskeysRepository(dynamo.doc, tables.Passkeys),
@@ -213,7 +217,13 @@ export async function buildIdentity(config: IdentityConfig, options: BuildOption
     },
     now,
   })
-  const scopeOf = async (userId: string): Promise<string> => (await findUser(userId))?.scope ?? config.DEFAULT_SCOPE
+  // What a passkey sign-in carries to the token service, or 403 EMAIL_NOT_VERIFIED (REQUIRE_VERIFIED_EMAIL).
+  const signInOf = async (userId: string): Promise<{ scope: string; emailVerified: boolean }> => {
+    const user = await findUser(userId)
+    const emailVerified = user?.emailVerified === true
+    if (config.REQUIRE_VERIFIED_EMAIL && !emailVerified) throw emailNotVerified()
+    return { scope: user?.scope ?? config.DEFAULT_SCOPE, emailVerified }
+  }
 
   registerHealthRoutes(app, {
     dynamodb: async () => {
@@ -225,12 +235,12 @@ export async function buildIdentity(config: IdentityConfig, options: BuildOption
   const authenticate = createServiceAuth(parseServiceClients(config.SERVICE_CLIENTS))
   await app.register(async (internal) => {
     internal.addHook('onRequest', authenticate)
-    registerUserRoutes(internal, service)
+    registerUserRoutes(internal, service, config.SIGNUP_ENUMERATION_SAFE)
     registerCredentialRoutes(internal, service)
     registerActivityRoutes(internal, events)
     registerLifecycleRoutes(internal, { reset, verification, deletion, emailChange })
     registerMfaRoutes(internal, mfa, loginStep)
-    registerPasskeyRoutes(internal, passkeys, scopeOf)
+    registerPasskeyRoutes(internal, passkeys, signInOf)
   })
   // The admin API: its own credentials (ADMIN_CLIENTS); service clients are unknown there (401).
   const authenticateAdmin = createAdminAuth(config.ADMIN_CLIENTS, { SERVICE_CLIENTS: config.SERVICE_CLIENTS })

@@ -16,7 +16,7 @@ import { ErrorRef, commonErrors } from '../routes/error-responses.ts'
 import type { PasskeyService } from './passkey-service.ts'
 
 /** Internal passkey API; the gateway has already authenticated the user where a userId is in the path. */
-export function registerPasskeyRoutes(app: App, service: PasskeyService, scopeOf: (userId: string) => Promise<string>): void {
+export function registerPasskeyRoutes(app: App, service: PasskeyService, signInOf: (userId: string) => Promise<{ scope: string; emailVerified: boolean }>): void {
   const errors = { 404: ErrorRef, 409: ErrorRef, ...commonErrors }
   app.post('/v1/users/:userId/passkeys/options', {
     schema: { summary: 'Registration options (and a stored challenge)', params: UserIdParamsSchema, response: { 200: CeremonyOptionsSchema, ...errors } },
@@ -52,6 +52,6 @@ export function registerPasskeyRoutes(app: App, service: PasskeyService, scopeOf
     schema: { summary: 'Verify a passkey assertion: who it proves and how', body: VerifyPasskeyRequestSchema, response: { 200: PasskeyProofSchema, ...errors } },
   }, async (request) => {
     const proof = await service.verify(request.body.response as unknown as AuthenticationResponseJSON, request.body.userId)
-    return { userId: proof.userId, scope: await scopeOf(proof.userId), amr: proof.amr }
+    return { userId: proof.userId, ...(await signInOf(proof.userId)), amr: proof.amr }
   })
 }
