@@ -5,7 +5,7 @@
  * "someone tried to sign up with your address". No second account, and no 409.
  */
 import t from 'tap'
-import { AUTH, PASSWORD, countingBcrypt, createUser, login } from '../helper.ts'
+import { PASSWORD, countingBcrypt, createUser, login } from '../helper.ts'
 import { buildMailKit } from '../mail/helper.ts'
 
 t.test('new and taken addresses: one answer, one hash each, and the right mail for each', async (t) => {
