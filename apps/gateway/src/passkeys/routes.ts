@@ -82,7 +82,7 @@ export function registerPasskeyRoutes(app: App, deps: PasskeyRouteDeps): void {
     deps.deviceCookie.ensure(request, reply)
     const proof = await passkeys.verify(request, { response: request.body.response })
     // `proof.amr` (hwk/swk, mfa) is carried into the token once the token service accepts `amr` (issue 15).
-    const pair = await token.issue(request, { userId: proof.userId, scope: proof.scope, ...hints({ userAgent: request.headers['user-agent'], ip: request.ip }) })
+    const pair = await token.issue(request, { userId: proof.userId, scope: proof.scope, emailVerified: proof.emailVerified, ...hints({ userAgent: request.headers['user-agent'], ip: request.ip }) })
     cookie.set(reply, pair.refreshToken, pair.refreshExpiresIn)
     return { accessToken: pair.accessToken, tokenType: 'Bearer' as const, expiresIn: pair.expiresIn }
   })
