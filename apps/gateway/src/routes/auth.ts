@@ -55,7 +55,7 @@ export function registerAuthRoutes(app: App, deps: AuthRouteDeps): void {
   app.post('/auth/login', {
     schema: {
       tags: ['auth'],
-      summary: 'Sign in: an access token in the body, the refresh token as an HttpOnly cookie (or in the body with x-token-transport: body)',
+      summary: 'Sign in: an access token in the body, the refresh token as an HttpOnly cookie (or in the body with x-token-transport: body); 403 MFA_REQUIRED (second step) or EMAIL_NOT_VERIFIED (REQUIRE_VERIFIED_EMAIL, after a right password)',
       headers: TokenTransportHeadersSchema,
       body: CredentialsSchema,
       response: { 200: AccessTokenResponseSchema, ...errorResponses(...COMMON_ERRORS, 401, 403, 413, 415) },
