@@ -49,6 +49,7 @@ export function adminOpenApiDocument(): Record<string, unknown> {
       '/admin/v1/users/{userId}/mark-email-verified': { post: action('Mark the current address verified', 'identity', user) },
       '/admin/v1/users/{userId}/delete': { post: action('Erase the account as self-service deletion does (the CLI then ends every session)', 'identity', { 204: { description: 'Deleted' } }) },
       '/admin/v1/users/{userId}/sessions': { get: read('Active sessions', 'token', [userIdPath], SessionListSchema) },
+      '/admin/v1/users/{userId}/email-verified': { post: action('The address was verified (after identity\'s mark-email-verified; the CLI calls both): open sessions carry email_verified true from their next refresh', 'token', { 204: { description: 'Recorded' } }) },
       '/admin/v1/users/{userId}/sessions/revoke-all': { post: action('End every session (per-user marker: introspection within 1 s)', 'token', { 204: { description: 'Ended' } }) },
       '/admin/v1/users/{userId}/sessions/{sessionId}/revoke': {
         post: { ...action('End one session', 'token', { 204: { description: 'Ended' } }), parameters: [userIdPath, { name: 'sessionId', in: 'path', required: true, schema: { type: 'string' } }] },
