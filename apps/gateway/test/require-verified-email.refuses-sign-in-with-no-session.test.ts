@@ -2,14 +2,16 @@
  * REQUIRE_VERIFIED_EMAIL on identity, through the gateway over the real services and a real SMTP
  * server: an unverified account's right password gets 403 EMAIL_NOT_VERIFIED with no refresh
  * cookie and no session, a wrong one the generic 401; the link verifies without a sign-in, and then
- * the sign-in works.
+ * the sign-in works. Operators see the refusals as `gatehouse_sign_ins_total{outcome="email_not_verified"}`.
  */
 import t from 'tap'
+import { freePort } from '@gatehouse/dynamo-local'
 import { startTestSmtpServer } from '@gatehouse/mail/testing'
 import { Browser, buildRealGateway, startRealServices } from './support/real-services.ts'
 
 const smtp = await startTestSmtpServer(t)
-const services = await startRealServices(t, 'gw-require-verified', { identity: { REQUIRE_VERIFIED_EMAIL: 'true' } }, { smtpUrl: smtp.url })
+const metricsPort = await freePort()
+const services = await startRealServices(t, 'gw-require-verified', { identity: { REQUIRE_VERIFIED_EMAIL: 'true', METRICS_PORT: String(metricsPort) } }, { smtpUrl: smtp.url })
 const gateway = await buildRealGateway(t, services, { COOKIE_SECURE: 'false' })
 const base = await gateway.listen({ port: 0, host: '127.0.0.1' })
 
@@ -33,6 +35,8 @@ t.test('unverified: 403 EMAIL_NOT_VERIFIED after the right password, 401 for a w
   t.notOk(refused.setCookies.some((line) => line.startsWith('gh_refresh=')), 'no refresh cookie')
   t.notOk('accessToken' in refused.body)
   t.same(await sessionsOf(userId), [], 'no session was opened')
+  const metrics = await (await fetch(`http://127.0.0.1:${metricsPort}/metrics`)).text()
+  t.match(metrics, /^gatehouse_sign_ins_total\{outcome="email_not_verified"[^}]*\} 1$/m, 'counted as its own outcome')
 
   const wrong = await browser.call('POST', '/auth/login', { json: { email, password: 'not the password at all' } })
   const unknown = await browser.call('POST', '/auth/login', { json: { email: 'nobody@example.com', password } })

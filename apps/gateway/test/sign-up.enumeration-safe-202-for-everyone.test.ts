@@ -34,3 +34,10 @@ t.test('policy 400s still apply', async (t) => {
   t.equal(weak.status, 400)
   t.equal((weak.body['error'] as Record<string, unknown>)['code'], 'WEAK_PASSWORD')
 })
+
+t.test('the OpenAPI document describes the 202: a message, no userId', async (t) => {
+  const document = (await gateway.inject({ method: 'GET', url: '/docs/json' })).json() as { paths: Record<string, Record<string, { responses: Record<string, { content?: Record<string, { schema: { properties?: Record<string, unknown> } }> }> }>> }
+  const responses = document.paths['/auth/register']?.['post']?.responses ?? {}
+  t.same(Object.keys(responses['202']?.content?.['application/json']?.schema.properties ?? {}), ['message'])
+  t.ok(responses['201'] !== undefined && responses['409'] !== undefined, 'the default mode\'s answers stay documented')
+})

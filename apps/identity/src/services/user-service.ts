@@ -132,6 +132,7 @@ export function createUserService(deps: UserServiceDeps) {
     if (deps.requireVerifiedEmail === true && user.emailVerified !== true) {
       // A right password never counts as a failure; the sign-in did not happen, so nothing is trusted.
       await attempt.abandoned()
+      signIns.email_not_verified.inc()
       throw emailNotVerified()
     }
     const trustedDevice = attempt.trustedDevice
