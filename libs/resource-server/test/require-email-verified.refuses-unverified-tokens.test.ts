@@ -7,6 +7,7 @@ import t from 'tap'
 import Fastify from 'fastify'
 import { createVerifier, TokenError } from '../src/index.ts'
 import { gatehouseAuth } from '../src/fastify.ts'
+import { authorizerOptionsFromEnv, createAuthorizer, type HttpApiSimpleResponse } from '../src/lambda/authorizer.ts'
 import { startTokenService } from './support.ts'
 
 const service = await startTokenService(t, 'email-verified')
@@ -48,4 +49,16 @@ t.test('the Fastify plugin refuses it on a route that asks: 403 insufficient_sco
   t.equal(refused.statusCode, 403)
   t.match(refused.headers['www-authenticate'], /error="insufficient_scope"/)
   t.equal((await get(verified.accessToken)).statusCode, 200)
+})
+
+t.test('the Lambda authorizer: REQUIRE_EMAIL_VERIFIED=true denies an unverified token; a typo stops it', async (t) => {
+  const env = { JWKS_URL: service.jwksUrl, JWT_ISSUER: service.issuer, JWT_AUDIENCE: 'gatehouse' }
+  const handler = createAuthorizer(authorizerOptionsFromEnv({ ...env, REQUIRE_EMAIL_VERIFIED: 'true' }))
+  const routeArn = 'arn:aws:execute-api:eu-west-1:123456789012:abcdef123/prod/GET/payouts'
+  const httpApi = (token: string) => handler({
+    version: '2.0', type: 'REQUEST', routeArn, identitySource: [`Bearer ${token}`], headers: { authorization: `Bearer ${token}` },
+  }) as Promise<HttpApiSimpleResponse>
+  t.equal((await httpApi(unverified.accessToken)).isAuthorized, false)
+  t.equal((await httpApi(verified.accessToken)).isAuthorized, true)
+  t.throws(() => authorizerOptionsFromEnv({ ...env, REQUIRE_EMAIL_VERIFIED: 'yes' }), /REQUIRE_EMAIL_VERIFIED must be true or false/)
 })
