@@ -61,18 +61,22 @@ export function createAdminClient(options: AdminClientOptions) {
   const revokeSessions = (userId: string, reason: string): Promise<void> =>
     call(options.tokenUrl, 'POST', `/admin/v1/users/${id(userId)}/sessions/revoke-all`, { reason })
 
-  async function thenEndSessions(userId: string, reason: string, done: string): Promise<void> {
-    for (let attempt = 1; ; attempt += 1) {
+  /** The token half of an action, retried on 5xx; `failure` says what was done and what to run. */
+  async function retried(attempt: () => Promise<void>, failure: string): Promise<void> {
+    for (let tries = 1; ; tries += 1) {
       try {
-        return await revokeSessions(userId, reason)
+        return await attempt()
       } catch (error) {
-        if (attempt >= REVOKE_TRIES || (error instanceof AdminCallError && error.status < 500)) {
-          throw new Error(`${done}, but its sessions could not be ended (${(error as Error).message}): run revoke-sessions`, { cause: error })
+        if (tries >= REVOKE_TRIES || (error instanceof AdminCallError && error.status < 500)) {
+          throw new Error(failure.replace('%s', (error as Error).message), { cause: error })
         }
-        await new Promise((resolve) => setTimeout(resolve, 200 * attempt))
+        await new Promise((resolve) => setTimeout(resolve, 200 * tries))
       }
     }
   }
+
+  const thenEndSessions = (userId: string, reason: string, done: string): Promise<void> =>
+    retried(() => revokeSessions(userId, reason), `${done}, but its sessions could not be ended (%s): run revoke-sessions`)
 
   return {
     signups: (reason: string, page: { limit?: string; cursor?: string } = {}) =>
@@ -107,7 +111,17 @@ export function createAdminClient(options: AdminClientOptions) {
     removeSecondFactor: (userId: string, reason: string) => call<void>(options.identityUrl, 'POST', `/admin/v1/users/${id(userId)}/remove-second-factor`, { reason }),
     removePasskey: (userId: string, passkeyId: string, reason: string) =>
       call<void>(options.identityUrl, 'POST', `/admin/v1/users/${id(userId)}/passkeys/${id(passkeyId)}/remove`, { reason }),
-    markEmailVerified: (userId: string, reason: string) => call<AdminUser>(options.identityUrl, 'POST', `/admin/v1/users/${id(userId)}/mark-email-verified`, { reason }),
+    /**
+     * Identity marks the address; then token is told, so the sessions already open carry
+     * email_verified true from their next refresh. Both halves are idempotent: run it again if the
+     * second keeps failing.
+     */
+    async markEmailVerified(userId: string, reason: string): Promise<AdminUser> {
+      const user = await call<AdminUser>(options.identityUrl, 'POST', `/admin/v1/users/${id(userId)}/mark-email-verified`, { reason })
+      await retried(() => call<void>(options.tokenUrl, 'POST', `/admin/v1/users/${id(userId)}/email-verified`, { reason }),
+        'the address is verified, but the open sessions could not be told (%s; they say email_verified false until the next sign-in): run mark-verified again')
+      return user
+    },
     /** The same erasure as self-service deletion, then every session ends (the gateway does that for self-service). */
     async deleteUser(userId: string, reason: string): Promise<void> {
       await call<void>(options.identityUrl, 'POST', `/admin/v1/users/${id(userId)}/delete`, { reason })

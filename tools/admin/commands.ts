@@ -13,7 +13,7 @@ export const USAGE = `usage: npm run admin -- <command> [options]
   force-reset --user <id> --reason <why>       mail a password-reset link, then end every session
   remove-factor --user <id> --reason <why>     remove TOTP and recovery codes (mails a notice)
   remove-passkey --user <id> --passkey=<id> --reason <why>   remove one passkey (mails a notice; ids may start with -)
-  mark-verified --user <id> --reason <why>     mark the current email address verified
+  mark-verified --user <id> --reason <why>     mark the current email address verified (open sessions say so at their next refresh)
   delete --user <id> --reason <why>            erase the account (as self-service deletion), end every session
   revoke-sessions --user <id> --reason <why>   end every session
   revoke-session --user <id> --session <id> --reason <why>

@@ -13,7 +13,7 @@ import { startStack, type Stack } from '@gatehouse/stack'
 import { createAdminClient } from '../admin/admin-client.ts'
 import { run } from '../admin/commands.ts'
 import { totp } from './rfc6238.ts'
-import { Browser, introspect, sleep } from './client.ts'
+import { Browser, claimsOf, introspect, sleep } from './client.ts'
 
 const endpoint = process.env['DYNAMODB_ENDPOINT']
 if (endpoint === undefined) throw new Error('run through npm test: DYNAMODB_ENDPOINT is not set')
@@ -52,7 +52,12 @@ async function adminEvent(type: string): Promise<Record<string, unknown> | undef
 
 t.test('mark the email verified', async (t) => {
   t.match(await admin.user(userId, reason), { emailVerified: false, factors: { totp: false, recoveryCodesLeft: 0 } })
+  const open = new Browser(gateway)
+  const before = await open.call('POST', '/auth/login', { json: { email, password } })
+  t.equal(claimsOf(before.body['accessToken'] as string)['email_verified'], false)
   t.match(await admin.markEmailVerified(userId, reason), { emailVerified: true })
+  const refreshed = await open.call('POST', '/auth/refresh', { json: {} })
+  t.equal(claimsOf(refreshed.body['accessToken'] as string)['email_verified'], true, 'the session open before says so at its next refresh')
   const signedIn = await login()
   t.equal((await new Browser(gateway).call('GET', '/auth/me', { bearer: signedIn.body['accessToken'] as string })).body['emailVerified'], true)
   t.match(await adminEvent('admin_email_verified'), { adminClient: stack.secrets.admin.id, reason })

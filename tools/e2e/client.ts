@@ -50,4 +50,7 @@ export async function introspect(tokenUrl: string, token: string, credentials?: 
   return { status: response.status, headers: response.headers, body: text === '' ? {} : (JSON.parse(text) as Reply['body']), setCookie: [] }
 }
 
+/** The claims of a JWT (no check: the tests compare what the services put in). */
+export const claimsOf = (jwt: string): Record<string, unknown> => JSON.parse(Buffer.from(jwt.split('.')[1]!, 'base64url').toString('utf8')) as Record<string, unknown>
+
 export const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms))

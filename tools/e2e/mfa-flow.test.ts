@@ -9,7 +9,7 @@ import { createDynamoClients, createTables } from '@gatehouse/dynamo'
 import { startTestSmtpServer } from '@gatehouse/mail/testing'
 import { startStack, type Stack } from '@gatehouse/stack'
 import { totp } from './rfc6238.ts'
-import { Browser, introspect } from './client.ts'
+import { Browser, claimsOf, introspect } from './client.ts'
 
 const endpoint = process.env['DYNAMODB_ENDPOINT']
 if (endpoint === undefined) throw new Error('run through npm test: DYNAMODB_ENDPOINT is not set')
@@ -33,7 +33,6 @@ t.teardown(() => stack.stop())
 const gateway = stack.urls.gateway
 const email = `mfa-${randomBytes(3).toString('hex')}@example.com`
 const password = 'a perfectly fine passphrase'
-const claimsOf = (jwt: string): Record<string, unknown> => JSON.parse(Buffer.from(jwt.split('.')[1]!, 'base64url').toString('utf8')) as Record<string, unknown>
 const mailTo = (subject: string) => smtp.waitFor((mail) => mail.to.includes(email) && mail.subject === subject, 20_000)
 
 t.test('enrol, sign in with a code and with a recovery code; replays, foreign devices and sensitive actions refused', async (t) => {

@@ -96,7 +96,7 @@ export async function buildApp(config: GatewayConfig, options: BuildOptions = {}
   registerAccountRoutes(app, { auth, cookie: refreshCookie, deviceCookie, bearer })
   const lifecycle = createLifecycleClient(identityService)
   registerPasswordResetRoutes(app, { lifecycle, token, limits })
-  registerEmailRoutes(app, { lifecycle, limits, bearer, deviceCookie })
+  registerEmailRoutes(app, { lifecycle, token, limits, bearer, deviceCookie })
   registerAccountDeletionRoute(app, { lifecycle, token, cookie: refreshCookie, deviceCookie, bearer })
   registerMfaRoutes(app, { flows: createMfaFlows({ mfa: createMfaClient(identityService), token }), cookie: refreshCookie, deviceCookie, limits, csrf, bearer })
   registerPasskeyRoutes(app, { passkeys: createPasskeysClient(identityService), token, cookie: refreshCookie, deviceCookie, limits, csrf, bearer })

@@ -13,7 +13,7 @@ import { createIdentityMetrics } from './services/identity-metrics.ts'
 import { createLoginThrottle } from './services/login-throttle.ts'
 import { lowerThreadPoolPriority } from './services/thread-pool-priority.ts'
 import { createPasswordPolicy } from './services/password-policy.ts'
-import { createUserService } from './services/user-service.ts'
+import { createUserService, emailNotVerified } from './services/user-service.ts'
 import { createSignInCompletion } from './services/sign-in-completion.ts'
 import { registerActivityRoutes } from './activity/activity-routes.ts'
 import { registerAdminRoutes } from './admin/admin-routes.ts'
@@ -196,12 +196,16 @@ export async function buildIdentity(config: IdentityConfig, options: BuildOption
     now,
     signUpWrites: verification.signUpWrites,
     afterSignUp: mail.notices.wake,
+    requireVerifiedEmail: config.REQUIRE_VERIFIED_EMAIL,
+    ...(config.SIGNUP_ENUMERATION_SAFE
+      ? { onSignUpForTakenEmail: async (email: string) => { await mail.notices.enqueueNotice({ email }, 'sign-up-attempt', {}) } }
+      : {}),
   })
 
   metrics.gauge('gatehouse_bcrypt_queue_depth', 'bcrypt hashes and compares waiting for a slot', () => hasher.queued)
   const findUser = async (userId: string) => {
     const user = await users.getById(userId)
-    return user === undefined ? undefined : { email: user.email, scope: user.scope, disabled: user.disabledAt !== undefined }
+    return user === undefined ? undefined : { email: user.email, scope: user.scope, disabled: user.disabledAt !== undefined, emailVerified: user.emailVerified === true }
   }
   const passkeys = createPasskeyService({
     passkeys: createPasskeysRepository(dynamo.doc, tables.Passkeys),
@@ -217,7 +221,13 @@ export async function buildIdentity(config: IdentityConfig, options: BuildOption
     now,
     notify: { added: notices.passkeyAdded, removed: notices.passkeyRemoved },
   })
-  const scopeOf = async (userId: string): Promise<string> => (await findUser(userId))?.scope ?? config.DEFAULT_SCOPE
+  // What a passkey sign-in carries to the token service, or 403 EMAIL_NOT_VERIFIED (REQUIRE_VERIFIED_EMAIL).
+  const signInOf = async (userId: string): Promise<{ scope: string; emailVerified: boolean }> => {
+    const user = await findUser(userId)
+    const emailVerified = user?.emailVerified === true
+    if (config.REQUIRE_VERIFIED_EMAIL && !emailVerified) throw emailNotVerified()
+    return { scope: user?.scope ?? config.DEFAULT_SCOPE, emailVerified }
+  }
   // A passwordless sign-in is complete once its assertion verified: the same event and notice as a password one.
   const passkeySignedIn: PasskeySignedIn = async (userId, device, origin) => {
     const user = await users.getById(userId)
@@ -236,12 +246,12 @@ export async function buildIdentity(config: IdentityConfig, options: BuildOption
   const authenticate = createServiceAuth(parseServiceClients(config.SERVICE_CLIENTS))
   await app.register(async (internal) => {
     internal.addHook('onRequest', authenticate)
-    registerUserRoutes(internal, service)
+    registerUserRoutes(internal, service, config.SIGNUP_ENUMERATION_SAFE)
     registerCredentialRoutes(internal, service)
     registerActivityRoutes(internal, events)
     registerLifecycleRoutes(internal, { reset, verification, deletion, emailChange })
     registerMfaRoutes(internal, mfa, loginStep)
-    registerPasskeyRoutes(internal, passkeys, scopeOf, passkeySignedIn)
+    registerPasskeyRoutes(internal, passkeys, signInOf, passkeySignedIn)
   })
   // The admin API: its own credentials (ADMIN_CLIENTS); service clients are unknown there (401).
   const authenticateAdmin = createAdminAuth(config.ADMIN_CLIENTS, { SERVICE_CLIENTS: config.SERVICE_CLIENTS })

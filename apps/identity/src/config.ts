@@ -48,6 +48,18 @@ export const IdentityConfigSchema = Type.Object({
    * successful login there; a trusted device has its own failure counter (180 days).
    */
   LOGIN_DEVICE_TRUST_SECONDS: Type.Integer({ minimum: 3600, maximum: 63_072_000, default: 15_552_000 }),
+  /**
+   * Refuse sign-in (403 EMAIL_NOT_VERIFIED, said only after the password checked out) until the
+   * address is verified. Off by default: a consumer app loses sign-ups that must stop at the
+   * mailbox before first use (docs/decisions.md); a deployment that needs proven addresses turns it on.
+   */
+  REQUIRE_VERIFIED_EMAIL: Type.Boolean({ default: false }),
+  /**
+   * Sign-up answers 202 with one body whether or not the address has an account; the owner of a
+   * taken address is mailed instead of a second account being made. Off by default (409 for a
+   * taken address: docs/decisions.md says why and when to turn it on).
+   */
+  SIGNUP_ENUMERATION_SAFE: Type.Boolean({ default: false }),
   ...MailConfig,
   /**
    * `on`: identity delivers the outbox itself (containers, npm start). `off`: it only enqueues, and

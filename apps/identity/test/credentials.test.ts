@@ -6,7 +6,7 @@ t.test('login straight after sign-up returns the user id and scope', async (t) =
   const created = (await createUser(app, 'fresh@example.com')).json()
   const res = await login(app, ' FRESH@example.com ')
   t.equal(res.statusCode, 200)
-  t.same(res.json(), { userId: created.userId, scope: 'openid profile' })
+  t.same(res.json(), { userId: created.userId, scope: 'openid profile', emailVerified: false })
 })
 
 t.test('unknown email and wrong password get the same 401, and each pays exactly one bcrypt compare', async (t) => {

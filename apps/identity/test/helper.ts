@@ -21,11 +21,15 @@ export function fakeClock(start = Date.parse('2030-01-01T00:00:00Z')) {
   return clock
 }
 
-/** bcrypt with a counter on compare, to show which paths pay for one. */
+/** bcrypt with counters on compare and hash, to show which paths pay for one. */
 export function countingBcrypt() {
   const counted = {
     compares: 0,
-    hash: (data: string, rounds: number) => bcrypt.hash(data, rounds),
+    hashes: 0,
+    hash: (data: string, rounds: number) => {
+      counted.hashes += 1
+      return bcrypt.hash(data, rounds)
+    },
     compare: (data: string, encrypted: string) => {
       counted.compares += 1
       return bcrypt.compare(data, encrypted)

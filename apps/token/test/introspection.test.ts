@@ -12,7 +12,7 @@ t.test('an active access token introspects with its claims; no-store', async (t)
   const claims = decodeJwtPart(pair.accessToken, 1)
   t.same(body, {
     active: true, sub: USER_ID, scope: 'openid profile', sid: pair.sessionId, exp: claims['exp'], iat: claims['iat'],
-    iss: config.JWT_ISSUER, aud: config.JWT_AUDIENCE, jti: claims['jti'], auth_time: claims['auth_time'], token_type: 'Bearer',
+    iss: config.JWT_ISSUER, aud: config.JWT_AUDIENCE, jti: claims['jti'], auth_time: claims['auth_time'], email_verified: false, token_type: 'Bearer',
   })
   const viaGateway = await introspect(app, pair.accessToken, gatewayAuth)
   t.equal(viaGateway.json().active, true, 'service clients may introspect too')

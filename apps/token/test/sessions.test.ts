@@ -22,7 +22,7 @@ t.test('issuing a pair opens a session and returns an RFC 9068 access token', as
   t.same({ typ: header['typ'], alg: header['alg'] }, { typ: 'at+jwt', alg: 'RS256' })
   t.type(header['kid'], 'string')
   const claims = decodeJwtPart(pair.accessToken, 1)
-  t.same(Object.keys(claims).sort(), ['aud', 'auth_time', 'exp', 'iat', 'iss', 'jti', 'scope', 'sid', 'sub'])
+  t.same(Object.keys(claims).sort(), ['aud', 'auth_time', 'email_verified', 'exp', 'iat', 'iss', 'jti', 'scope', 'sid', 'sub'])
   t.match(claims, { iss: config.JWT_ISSUER, aud: config.JWT_AUDIENCE, sub: USER_ID, scope: 'openid', sid: pair.sessionId })
   t.equal((claims['exp'] as number) - (claims['iat'] as number), 900)
 })

@@ -16,6 +16,11 @@ export interface VerifierOptions {
    * sign-ins that passed a second factor.
    */
   requireAmr?: readonly string[]
+  /**
+   * Accept only tokens whose `email_verified` claim is true: the user followed a link mailed to
+   * their address (as of their sign-in or last refresh). Tokens without the claim are refused.
+   */
+  requireEmailVerified?: boolean
   /** Revocation-aware: ask the token service too (see IntrospectionOptions.cacheSeconds for the bound). */
   introspection?: IntrospectionOptions
   /** Allowed clock skew for `exp`/`iat`/`nbf` (default 5 s). */
@@ -38,6 +43,8 @@ export interface VerifiedToken {
   /** Seconds since the epoch. */
   exp: number
   authTime: number | undefined
+  /** The `email_verified` claim; false when the token does not carry it. */
+  emailVerified: boolean
   claims: JWTPayload
 }
 
@@ -46,6 +53,8 @@ export interface VerifyOptions {
   scopes?: readonly string[]
   /** Authentication methods this call needs on top of `requireAmr`. */
   amr?: readonly string[]
+  /** This call needs a verified address (as `requireEmailVerified`, for one route). */
+  emailVerified?: boolean
 }
 
 export interface Verifier {
@@ -62,7 +71,7 @@ const stringList = (value: unknown): string[] =>
 /**
  * Local verification of gatehouse access tokens (RFC 9068): signature against the JWKS (cached;
  * an unknown `kid` triggers one rate-limited refetch, so key rotation needs no restart), `typ:
- * at+jwt`, `iss`, `aud`, `exp`, required scopes and `amr`; then, when configured, introspection
+ * at+jwt`, `iss`, `aud`, `exp`, required scopes, `amr` and (when asked) `email_verified`; then, when configured, introspection
  * so that a logout is seen within a documented bound.
  */
 export function createVerifier(options: VerifierOptions): Verifier {
@@ -106,6 +115,10 @@ export function createVerifier(options: VerifierOptions): Verifier {
         // RFC 9470 would say insufficient_user_authentication; RFC 6750 clients know this one.
         throw new TokenError('insufficient_scope', `The sign-in must include: ${neededAmr.join(', ')}`, { requiredScopes: neededScopes })
       }
+      const emailVerified = payload['email_verified'] === true
+      if ((options.requireEmailVerified === true || extra.emailVerified === true) && !emailVerified) {
+        throw new TokenError('insufficient_scope', "The account's email address is not verified", { requiredScopes: neededScopes })
+      }
       const exp = payload.exp as number
       if (isActive !== undefined && !(await isActive(token, exp))) throw new TokenError('invalid_token', 'The token has been revoked')
       return {
@@ -115,6 +128,7 @@ export function createVerifier(options: VerifierOptions): Verifier {
         amr,
         exp,
         authTime: typeof payload['auth_time'] === 'number' ? payload['auth_time'] : undefined,
+        emailVerified,
         claims: payload,
       }
     },

@@ -18,7 +18,8 @@ export interface TokenService {
   /** Rewrites the key file and restarts the token service on its port (a key rotation). */
   rotate(keys: KeySet): Promise<void>
   /** A fresh session's tokens, straight from the token service as the gateway gets them. */
-  issue(scope?: string): Promise<{ accessToken: string; refreshToken: string; sessionId: string }>
+  /** A session as the gateway opens one at sign-in; `extra` adds fields of the issue request (emailVerified, amr). */
+  issue(scope?: string, extra?: Record<string, unknown>): Promise<{ accessToken: string; refreshToken: string; sessionId: string }>
   revoke(refreshToken: string): Promise<void>
 }
 
@@ -60,7 +61,7 @@ export async function startTokenService(t: { teardown(fn: () => unknown): void }
       await stack.stopService('token')
       await stack.startService('token')
     },
-    issue: async (scope = 'openid profile') => (await call('/v1/sessions', { userId: USER_ID, scope })) as never,
+    issue: async (scope = 'openid profile', extra = {}) => (await call('/v1/sessions', { userId: USER_ID, scope, ...extra })) as never,
     async revoke(refreshToken) {
       await call('/v1/revoke', { token: refreshToken })
     },

@@ -61,6 +61,7 @@ export function adminOpenApiDocument(): Record<string, unknown> {
           userIdPath, { name: 'limit', in: 'query', schema: { type: 'string' } }, { name: 'cursor', in: 'query', schema: { type: 'string' } },
         ], SessionListSchema),
       },
+      '/admin/v1/users/{userId}/email-verified': { post: action('The address was verified (after identity\'s mark-email-verified; the CLI calls both): open sessions carry email_verified true from their next refresh', 'token', { 204: { description: 'Recorded' } }) },
       '/admin/v1/users/{userId}/sessions/revoke-all': { post: action('End every session (per-user marker: introspection within 1 s)', 'token', { 204: { description: 'Ended' } }) },
       '/admin/v1/users/{userId}/sessions/{sessionId}/revoke': {
         post: { ...action('End one session', 'token', { 204: { description: 'Ended' } }), parameters: [userIdPath, { name: 'sessionId', in: 'path', required: true, schema: { type: 'string' } }] },

@@ -1,5 +1,5 @@
 import { Type, type Static } from '@sinclair/typebox'
-import { EmailSchema, IsoDateSchema, NO_NUL_PATTERN, ScopeSchema, UserIdSchema } from './primitives.ts'
+import { EmailSchema, EmailVerifiedSchema, IsoDateSchema, NO_NUL_PATTERN, ScopeSchema, UserIdSchema } from './primitives.ts'
 import { MfaChallengeSchema, SecondFactorFields } from './mfa-api.ts'
 
 /**
@@ -22,7 +22,10 @@ export const NewPasswordSchema = Type.String({
 /** A password being checked: any non-empty string; the stored hash decides. No policy applies. */
 export const PresentedPasswordSchema = Type.String({ minLength: 1, maxLength: 1024, pattern: NO_NUL_PATTERN, description: 'Password to check' })
 
-/** POST /v1/users → 201 User; 409 EMAIL_TAKEN; 400 WEAK_PASSWORD | PASSWORD_TOO_LONG | VALIDATION_FAILED */
+/**
+ * POST /v1/users → 201 User; 409 EMAIL_TAKEN; 400 WEAK_PASSWORD | PASSWORD_TOO_LONG | VALIDATION_FAILED.
+ * With SIGNUP_ENUMERATION_SAFE: 202 and no body for every well-formed sign-up, new address or taken.
+ */
 export const CreateUserRequestSchema = Type.Object(
   { email: EmailSchema, password: NewPasswordSchema },
   { additionalProperties: false },
@@ -72,7 +75,7 @@ export const VerifyCredentialsRequestSchema = Type.Object(
 export type VerifyCredentialsRequest = Static<typeof VerifyCredentialsRequestSchema>
 
 export const PasswordVerifiedSchema = Type.Object(
-  { userId: UserIdSchema, scope: ScopeSchema },
+  { userId: UserIdSchema, scope: ScopeSchema, emailVerified: EmailVerifiedSchema },
   { additionalProperties: false },
 )
 export type PasswordVerified = Static<typeof PasswordVerifiedSchema>

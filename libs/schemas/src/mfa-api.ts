@@ -1,5 +1,5 @@
 import { Type, type Static } from '@sinclair/typebox'
-import { ScopeSchema, UserIdSchema } from './primitives.ts'
+import { EmailVerifiedSchema, ScopeSchema, UserIdSchema } from './primitives.ts'
 
 /**
  * Second factors (TOTP, recovery codes) and the sign-in step that asks for them: shapes shared
@@ -59,5 +59,6 @@ export const MfaVerifyResponseSchema = Type.Object({
   scope: ScopeSchema,
   amr: AmrSchema,
   authTime: Type.Integer({ minimum: 0, description: 'Epoch seconds of the sign-in' }),
+  emailVerified: EmailVerifiedSchema,
 }, { additionalProperties: false })
 export type MfaVerifyResponse = Static<typeof MfaVerifyResponseSchema>

@@ -1,5 +1,5 @@
 import { Type, type Static } from '@sinclair/typebox'
-import { IsoDateSchema, UserIdSchema } from './primitives.ts'
+import { EmailVerifiedSchema, IsoDateSchema, UserIdSchema } from './primitives.ts'
 import { DeviceIdSchema } from './identity-api.ts'
 
 const B64 = (maxLength: number) => Type.String({ minLength: 1, maxLength, pattern: '^[A-Za-z0-9_-]*$' })
@@ -64,6 +64,7 @@ export const PasskeyProofSchema = Type.Object({
   userId: UserIdSchema,
   scope: Type.String(),
   amr: Type.Array(Type.String(), { description: 'RFC 8176 methods: hwk or swk, and mfa when the user was verified' }),
+  emailVerified: EmailVerifiedSchema,
 })
 export type PasskeyProofResponse = Static<typeof PasskeyProofSchema>
 export const UserPasskeyParamsSchema = Type.Object({ userId: UserIdSchema, id: PasskeyIdSchema }, { additionalProperties: false })

@@ -75,3 +75,6 @@ export function passwordProblem(password: string): string | undefined {
   }
   return undefined
 }
+
+/** A sign-in's proof carries it to the token service: whether the account's address is verified (`email_verified`). */
+export const EmailVerifiedSchema = Type.Boolean({ description: "Whether the account's address is verified (the access token's email_verified)" })

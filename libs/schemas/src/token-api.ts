@@ -1,5 +1,5 @@
 import { Type, type Static } from '@sinclair/typebox'
-import { ScopeSchema, SessionIdSchema, UserIdSchema, IsoDateSchema } from './primitives.ts'
+import { EmailVerifiedSchema, ScopeSchema, SessionIdSchema, UserIdSchema, IsoDateSchema } from './primitives.ts'
 import { RevokedBySchema } from './security-events.ts'
 import { AmrSchema } from './mfa-api.ts'
 
@@ -35,6 +35,11 @@ export const IssueTokensRequestSchema = Type.Object(
      * checked just before a password change cannot outlive it. Later than now counts as now.
      */
     authTime: Type.Optional(IsoDateSchema),
+    /**
+     * Whether the address was verified at sign-in (identity's answer); absent counts as false.
+     * Refreshes keep it, or turn it true once POST /v1/users/:userId/email-verified said so.
+     */
+    emailVerified: Type.Optional(EmailVerifiedSchema),
     ...DeviceHints,
   },
   { additionalProperties: false },
@@ -130,6 +135,8 @@ export const AccessTokenClaimsSchema = Type.Object({
   amr: Type.Optional(Type.Array(Type.String())),
   /** OpenID Connect Core §2: when the user signed in, epoch seconds (refreshing does not move it). */
   auth_time: Type.Optional(Type.Integer()),
+  /** OpenID Connect Core §5.1: whether the user's address was verified (as of the sign-in or the last refresh). */
+  email_verified: Type.Optional(Type.Boolean()),
 })
 export type AccessTokenClaims = Static<typeof AccessTokenClaimsSchema>
 

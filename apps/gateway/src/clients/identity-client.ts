@@ -14,7 +14,8 @@ import {
 import { checkedBody, downstreamError, retryAfterSeconds, unexpectedAnswer, type CallContext, type Downstream, type DownstreamAnswer } from './downstream.ts'
 
 export interface IdentityClient {
-  createUser(context: CallContext, request: CreateUserRequest): Promise<User>
+  /** Undefined: identity runs SIGNUP_ENUMERATION_SAFE and answered 202 (new account or not: it does not say). */
+  createUser(context: CallContext, request: CreateUserRequest): Promise<User | undefined>
   verifyCredentials(context: CallContext, request: VerifyCredentialsRequest): Promise<VerifyCredentialsResponse>
   getUser(context: CallContext, userId: string): Promise<User | undefined>
   changePassword(context: CallContext, userId: string, request: ChangePasswordRequest): Promise<void>
@@ -61,12 +62,17 @@ export function secondFactorError(answer: DownstreamAnswer): AppError | undefine
   return undefined
 }
 
+/** REQUIRE_VERIFIED_EMAIL: identity said so only after the password (or passkey) checked out. */
+export const emailNotVerified = (answer: DownstreamAnswer): AppError =>
+  new AppError(403, ErrorCodes.EMAIL_NOT_VERIFIED, downstreamError(answer).message || 'Confirm your email address before signing in')
+
 /** The identity service's internal API, its answers mapped to public errors. */
 export function createIdentityClient(downstream: Downstream): IdentityClient {
   return {
     async createUser(context, request) {
       const answer = await downstream.call(context, { method: 'POST', path: '/v1/users', json: request })
       if (answer.status === 201) return answer.body as User
+      if (answer.status === 202) return undefined
       if (answer.status === 409) throw new AppError(409, ErrorCodes.EMAIL_TAKEN, 'An account with this email already exists')
       throw clientError(answer) ?? unexpectedAnswer(context, downstream, answer)
     },
@@ -77,6 +83,7 @@ export function createIdentityClient(downstream: Downstream): IdentityClient {
       // One message for an unknown email and a wrong password: the answer must not reveal accounts.
       if (badCredentials(answer)) throw new AppError(401, ErrorCodes.INVALID_CREDENTIALS, 'Invalid email or password')
       if (answer.status === 429) throw tooManyAttempts(answer)
+      if (answer.status === 403 && downstreamError(answer).code === ErrorCodes.EMAIL_NOT_VERIFIED) throw emailNotVerified(answer)
       throw clientError(answer) ?? unexpectedAnswer(context, downstream, answer)
     },
 

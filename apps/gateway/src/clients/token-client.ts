@@ -29,6 +29,8 @@ export interface TokenClient {
   /** False when it is not an active session of that user. */
   revokeSession(context: CallContext, userId: string, sessionId: string): Promise<boolean>
   revokeAll(context: CallContext, userId: string, exceptSessionId?: string, revokedBy?: RevokedBy): Promise<void>
+  /** The user's address is verified now: their sessions' next refresh says `email_verified: true`. */
+  markEmailVerified(context: CallContext, userId: string): Promise<void>
   introspect(context: CallContext, token: string): Promise<IntrospectionResponse>
   jwks(context: CallContext): Promise<JwksAnswer>
 }
@@ -92,6 +94,12 @@ export function createTokenClient(downstream: Downstream): TokenClient {
     async revokeAll(context, userId, exceptSessionId, revokedBy) {
       const json = { ...(exceptSessionId === undefined ? {} : { exceptSessionId }), ...(revokedBy === undefined ? {} : { revokedBy }) }
       const answer = await downstream.call(context, { method: 'POST', path: `${userPath(userId)}/sessions/revoke-all`, json })
+      if (answer.status === 204 || answer.status === 200) return
+      throw unexpectedAnswer(context, downstream, answer)
+    },
+
+    async markEmailVerified(context, userId) {
+      const answer = await downstream.call(context, { method: 'POST', path: `${userPath(userId)}/email-verified`, json: {} })
       if (answer.status === 204 || answer.status === 200) return
       throw unexpectedAnswer(context, downstream, answer)
     },

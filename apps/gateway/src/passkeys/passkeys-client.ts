@@ -1,5 +1,6 @@
 import { AppError } from '@gatehouse/platform'
 import { ErrorCodes, PasskeyProofSchema, type CeremonyOptions, type Passkey, type PasskeyProofResponse } from '@gatehouse/schemas'
+import { emailNotVerified } from '../clients/identity-client.ts'
 import { checkedBody, downstreamError, unexpectedAnswer, type CallContext, type Downstream, type DownstreamAnswer } from '../clients/downstream.ts'
 
 export interface PasskeysClient {
@@ -41,6 +42,7 @@ export function createPasskeysClient(downstream: Downstream): PasskeysClient {
     async verify(context, body) {
       const answer = await downstream.call(context, { method: 'POST', path: '/v1/passkeys/authentication/verify', json: body })
       if (answer.status === 200) return checkedBody(context, downstream, answer, PasskeyProofSchema)
+      if (answer.status === 403 && downstreamError(answer).code === ErrorCodes.EMAIL_NOT_VERIFIED) throw emailNotVerified(answer)
       throw clientError(answer) ?? unexpectedAnswer(context, downstream, answer)
     },
   }

@@ -83,7 +83,7 @@ export function registerPasskeyRoutes(app: App, deps: PasskeyRouteDeps): void {
     // Taken before the assertion is checked, as login does: a revoke-all landing meanwhile ends this session too.
     const authTime = new Date().toISOString()
     const proof = await passkeys.verify(request, { response: request.body.response, deviceId: device.deviceId, ...(device.minted ? { newDevice: true as const } : {}) })
-    const pair = await token.issue(request, { userId: proof.userId, scope: proof.scope, amr: proof.amr, authTime, ...hints({ userAgent: request.headers['user-agent'], ip: request.ip }) })
+    const pair = await token.issue(request, { userId: proof.userId, scope: proof.scope, amr: proof.amr, authTime, emailVerified: proof.emailVerified, ...hints({ userAgent: request.headers['user-agent'], ip: request.ip }) })
     cookie.set(reply, pair.refreshToken, pair.refreshExpiresIn)
     return { accessToken: pair.accessToken, tokenType: 'Bearer' as const, expiresIn: pair.expiresIn }
   })

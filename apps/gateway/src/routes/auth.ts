@@ -13,6 +13,8 @@ import {
   RefreshBodySchema,
   RegisterRequestSchema,
   RegisterResponseSchema,
+  SIGN_UP_ACCEPTED,
+  SignUpAcceptedSchema,
   TokenTransportHeadersSchema,
 } from '../schemas/auth.ts'
 import { COMMON_ERRORS, errorResponses } from './error-responses.ts'
@@ -36,22 +38,24 @@ export function registerAuthRoutes(app: App, deps: AuthRouteDeps): void {
   app.post('/auth/register', {
     schema: {
       tags: ['auth'],
-      summary: 'Create an account',
+      summary: 'Create an account: 201 {userId}, or with SIGNUP_ENUMERATION_SAFE 202 and one body for every well-formed sign-up (a taken address\'s owner is mailed instead)',
       body: RegisterRequestSchema,
-      response: { 201: RegisterResponseSchema, ...errorResponses(...COMMON_ERRORS, 403, 409, 413, 415) },
+      response: { 201: RegisterResponseSchema, 202: SignUpAcceptedSchema, ...errorResponses(...COMMON_ERRORS, 403, 409, 413, 415) },
     },
     onRequest: [csrf],
     preParsing: [limits.registerPerIp],
     preHandler: [limits.registerPerEmail],
   }, async (request, reply) => {
-    reply.code(201)
-    return auth.register(request, request.body)
+    const created = await auth.register(request, request.body)
+    // No userId in the 202: it exists only for a new address, so it would say which one this was.
+    if (created === undefined) return reply.code(202).send({ message: SIGN_UP_ACCEPTED })
+    return reply.code(201).send(created)
   })
 
   app.post('/auth/login', {
     schema: {
       tags: ['auth'],
-      summary: 'Sign in: an access token in the body, the refresh token as an HttpOnly cookie (or in the body with x-token-transport: body)',
+      summary: 'Sign in: an access token in the body, the refresh token as an HttpOnly cookie (or in the body with x-token-transport: body); 403 MFA_REQUIRED (second step) or EMAIL_NOT_VERIFIED (REQUIRE_VERIFIED_EMAIL, after a right password)',
       headers: TokenTransportHeadersSchema,
       body: CredentialsSchema,
       response: { 200: AccessTokenResponseSchema, ...errorResponses(...COMMON_ERRORS, 401, 403, 413, 415) },

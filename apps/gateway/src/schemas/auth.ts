@@ -36,6 +36,13 @@ export type RegisterRequest = Static<typeof RegisterRequestSchema>
 
 export const RegisterResponseSchema = Type.Object({ userId: UserIdSchema })
 
+/** The enumeration-safe sign-up's one answer, new address or taken: no userId, nothing that differs. */
+export const SIGN_UP_ACCEPTED = 'Check your inbox: we sent a mail to this address with what to do next.'
+export const SignUpAcceptedSchema = Type.Object(
+  { message: Type.String({ description: 'The same text for every well-formed sign-up' }) },
+  { additionalProperties: false, description: 'SIGNUP_ENUMERATION_SAFE: the sign-up was accepted; a new address got its account and verification link, a taken one a notice to its owner' },
+)
+
 /**
  * RFC 6749 §5.1 names, camel-cased like the rest of the API. The refresh token is a cookie, and in
  * the body only for `x-token-transport: body` (native apps, which keep no cookie jar).

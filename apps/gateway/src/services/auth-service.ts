@@ -12,7 +12,8 @@ export interface DeviceHints {
 }
 
 export interface AuthService {
-  register(context: CallContext, request: RegisterRequest): Promise<{ userId: string }>
+  /** Undefined: the enumeration-safe answer (202), which says nothing about the address. */
+  register(context: CallContext, request: RegisterRequest): Promise<{ userId: string } | undefined>
   /** `deviceId`: the device cookie, which identity uses to keep strangers from locking the owner out. */
   login(context: CallContext, credentials: Credentials & { deviceId: string; newDevice?: true }, device: DeviceHints): Promise<TokenPair>
   refresh(context: CallContext, refreshToken: string, device: DeviceHints): Promise<TokenPair>
@@ -76,7 +77,7 @@ export function createAuthService(deps: { identity: IdentityClient; token: Token
   return {
     async register(context, request) {
       const user = await identity.createUser(context, request)
-      return { userId: user.userId }
+      return user === undefined ? undefined : { userId: user.userId }
     },
 
     async login(context, credentials, device) {
@@ -84,7 +85,7 @@ export function createAuthService(deps: { identity: IdentityClient; token: Token
       const authTime = new Date().toISOString()
       const verified = await identity.verifyCredentials(context, credentials)
       if ('mfaRequired' in verified) throw mfaRequired(verified.mfaToken, verified.methods)
-      return token.issue(context, { userId: verified.userId, scope: verified.scope, amr: ['pwd'], authTime, ...hints(device) })
+      return token.issue(context, { userId: verified.userId, scope: verified.scope, amr: ['pwd'], authTime, emailVerified: verified.emailVerified, ...hints(device) })
     },
 
     refresh: (context, refreshToken, device) => token.refresh(context, { refreshToken, ...hints(device) }),

@@ -16,7 +16,7 @@ export function createMfaFlows(deps: { mfa: MfaClient; token: TokenClient }) {
     /** mfaToken + code → a token pair whose access tokens say how the user signed in (amr). */
     async loginMfa(context: CallContext, body: { mfaToken: string } & Proof, deviceId: string, hinted: DeviceHints): Promise<TokenPair> {
       const verified = await mfa.verify(context, { ...body, deviceId })
-      return token.issue(context, { userId: verified.userId, scope: verified.scope, amr: verified.amr, authTime: new Date(verified.authTime * 1000).toISOString(), ...hints(hinted) })
+      return token.issue(context, { userId: verified.userId, scope: verified.scope, amr: verified.amr, authTime: new Date(verified.authTime * 1000).toISOString(), emailVerified: verified.emailVerified, ...hints(hinted) })
     },
     setupTotp: (context: CallContext, principal: Principal, currentPassword: string, deviceId: string | undefined) =>
       mfa.setupTotp(context, principal.userId, { currentPassword, ...device(deviceId) }),

@@ -76,7 +76,7 @@ export async function startFakeIdentity(): Promise<FakeService & { lockedEmails:
       }
       const user = users.get(email)
       if (user === undefined || user.password !== request.body.password) return reply.code(401).send(error('INVALID_CREDENTIALS', 'Invalid email or password'))
-      return { userId: user.userId, scope: 'openid profile' }
+      return { userId: user.userId, scope: 'openid profile', emailVerified: false }
     })
     app.get<{ Params: { userId: string } }>('/v1/users/:userId', async (request, reply) => {
       const user = [...users.values()].find((candidate) => candidate.userId === request.params.userId)

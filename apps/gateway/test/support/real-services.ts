@@ -15,9 +15,10 @@ export interface RealServices {
 /**
  * Identity and token from their sources as separate processes (apps never import apps) over
  * this file's own DynamoDB Local tables, bcrypt at cost 4; the gateway is left to the test.
- * Their warnings and errors go to stderr so a failing run shows why.
+ * Their warnings and errors go to stderr so a failing run shows why. With `smtpUrl`, identity's
+ * mail worker delivers there (a test's real SMTP server); without, mail is only queued.
  */
-export async function startRealServices(t: Teardown, label: string, env: Partial<Record<ServiceName, Record<string, string>>> = {}): Promise<RealServices> {
+export async function startRealServices(t: Teardown, label: string, env: Partial<Record<ServiceName, Record<string, string>>> = {}, options: { smtpUrl?: string } = {}): Promise<RealServices> {
   const dynamo = await useTestDynamo(t, label)
   const stack = await startStack({
     dynamoEndpoint: dynamo.endpoint,
@@ -25,6 +26,7 @@ export async function startRealServices(t: Teardown, label: string, env: Partial
     services: ['identity', 'token'],
     bcryptCost: 4,
     logLevel: 'warn',
+    ...(options.smtpUrl === undefined ? {} : { smtpUrl: options.smtpUrl }),
     log: (line) => process.stderr.write(`${line}\n`),
     // The shared test machine stalls whole processes for seconds: no event-loop shedding in tests.
     env: Object.fromEntries((['identity', 'token'] as const).map((name) => [name, { MAX_EVENT_LOOP_DELAY_SECONDS: '0', ...env[name] }])),

@@ -64,14 +64,22 @@ export function createPasswordReset(deps: PasswordResetDeps) {
     if (user === undefined || user.disabledAt !== undefined) throw invalidLinkToken()
     const passwordHash = await deps.hasher.hash(newPassword)
     const notice = deps.notices.noticeInTransaction(user.email, 'password-changed', {})
+    // Following a link mailed to the account's current address proves that address too: the reset
+    // also verifies it (so with REQUIRE_VERIFIED_EMAIL, forgot-password is a way in for a user whose
+    // sign-up link expired). Conditioned on the address still being the one the link went to.
+    const provesAddress = record.email === user.email
     const consumed = await deps.tokens.consume(record, [
       {
         Update: {
           TableName: deps.usersTable,
           Key: { userId: user.userId },
-          UpdateExpression: 'SET passwordHash = :hash, updatedAt = :now',
-          ConditionExpression: 'attribute_exists(email) AND attribute_not_exists(disabledAt)',
-          ExpressionAttributeValues: { ':hash': passwordHash, ':now': new Date(deps.now()).toISOString() },
+          UpdateExpression: provesAddress ? 'SET passwordHash = :hash, updatedAt = :now, emailVerified = :yes' : 'SET passwordHash = :hash, updatedAt = :now',
+          ConditionExpression: provesAddress ? 'email = :email AND attribute_not_exists(disabledAt)' : 'attribute_exists(email) AND attribute_not_exists(disabledAt)',
+          ExpressionAttributeValues: {
+            ':hash': passwordHash,
+            ':now': new Date(deps.now()).toISOString(),
+            ...(provesAddress ? { ':yes': true, ':email': record.email } : {}),
+          },
         },
       },
       notice.item,

@@ -76,18 +76,18 @@ export function createLoginStep(deps: LoginStepDeps) {
     })
     // Only now is the user signed in: the one sign_in event, and the notice for a new device.
     await deps.signedIn(user, SIGN_IN_METHOD[outcome.method], !attempt.trustedDevice, origin)
-    return { userId: user.userId, scope: user.scope, amr: AMR_BY_METHOD[outcome.method], authTime: nowSec }
+    return { userId: user.userId, scope: user.scope, amr: AMR_BY_METHOD[outcome.method], authTime: nowSec, emailVerified: user.emailVerified === true }
   }
 
   /**
    * Right after a right password: a user without a factor is signed in (the throttle cleared, the
    * device trusted); a user with one gets a ticket, and the attempt stays counted until the code.
    */
-  async function afterPassword(user: { userId: string; scope: string }, attempt: LoginAttempt, deviceId: string | undefined): Promise<VerifyCredentialsResponse> {
+  async function afterPassword(user: { userId: string; scope: string; emailVerified?: boolean }, attempt: LoginAttempt, deviceId: string | undefined): Promise<VerifyCredentialsResponse> {
     const methods = await deps.secondFactor.methods(user.userId)
     if (methods.length === 0) {
       await attempt.succeeded()
-      return { userId: user.userId, scope: user.scope }
+      return { userId: user.userId, scope: user.scope, emailVerified: user.emailVerified === true }
     }
     if (deviceId === undefined) {
       throw new AppError(400, ErrorCodes.VALIDATION_FAILED, 'deviceId is required to sign in to an account with a second factor', { details: { field: 'deviceId' } })

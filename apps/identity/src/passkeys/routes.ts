@@ -20,7 +20,7 @@ import type { PasskeyService } from './passkey-service.ts'
 export type PasskeySignedIn = (userId: string, device: { deviceId?: string | undefined; newDevice: boolean }, origin: RequestOrigin) => Promise<void>
 
 /** Internal passkey API; the gateway has already authenticated the user where a userId is in the path. */
-export function registerPasskeyRoutes(app: App, service: PasskeyService, scopeOf: (userId: string) => Promise<string>, signedIn: PasskeySignedIn): void {
+export function registerPasskeyRoutes(app: App, service: PasskeyService, signInOf: (userId: string) => Promise<{ scope: string; emailVerified: boolean }>, signedIn: PasskeySignedIn): void {
   const errors = { 404: ErrorRef, 409: ErrorRef, ...commonErrors }
   app.post('/v1/users/:userId/passkeys/options', {
     schema: { summary: 'Registration options (and a stored challenge)', params: UserIdParamsSchema, response: { 200: CeremonyOptionsSchema, ...errors } },
@@ -56,9 +56,11 @@ export function registerPasskeyRoutes(app: App, service: PasskeyService, scopeOf
     schema: { summary: 'Verify a passkey assertion: who it proves and how', body: VerifyPasskeyRequestSchema, response: { 200: PasskeyProofSchema, ...errors } },
   }, async (request) => {
     const proof = await service.verify(request.body.response as unknown as AuthenticationResponseJSON, request.body.userId)
+    // May refuse (REQUIRE_VERIFIED_EMAIL) before anything is recorded as a sign-in.
+    const signIn = await signInOf(proof.userId)
     if (request.body.userId === undefined) {
       await signedIn(proof.userId, { deviceId: request.body.deviceId, newDevice: request.body.newDevice === true }, { ...clientOriginOf(request), log: request.log })
     }
-    return { userId: proof.userId, scope: await scopeOf(proof.userId), amr: proof.amr }
+    return { userId: proof.userId, ...signIn, amr: proof.amr }
   })
 }

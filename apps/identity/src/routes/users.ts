@@ -5,15 +5,17 @@ import { callerGone } from '../services/busy-hasher.ts'
 import type { UserService } from '../services/user-service.ts'
 import { ErrorRef, commonErrors } from './error-responses.ts'
 
-export function registerUserRoutes(app: App, service: UserService): void {
+export function registerUserRoutes(app: App, service: UserService, enumerationSafe = false): void {
   app.post('/v1/users', {
     schema: {
       summary: 'Create a user',
       body: CreateUserRequestSchema,
-      response: { 201: UserSchema, 409: ErrorRef, 503: ErrorRef, ...commonErrors },
+      response: { 201: UserSchema, 202: Type.Null(), 409: ErrorRef, 503: ErrorRef, ...commonErrors },
     },
   }, async (request, reply) => {
     const user = await service.createUser(request.body.email, request.body.password)
+    // SIGNUP_ENUMERATION_SAFE: one answer, new account or taken address (whose owner was mailed).
+    if (enumerationSafe || user === undefined) return reply.code(202).send(null)
     return reply.code(201).send(user)
   })
 

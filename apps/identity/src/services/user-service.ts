@@ -29,6 +29,13 @@ export interface UserServiceDeps {
   signUpWrites?: (user: UserRecord) => ExtraTransactItem[]
   /** After a sign-up committed (wakes the mail worker). */
   afterSignUp?: () => void
+  /** REQUIRE_VERIFIED_EMAIL: a right password for an unverified address gets 403 EMAIL_NOT_VERIFIED. */
+  requireVerifiedEmail?: boolean
+  /**
+   * SIGNUP_ENUMERATION_SAFE: a sign-up for a taken address mails its owner (this, through the
+   * outbox) and answers like a new account, instead of 409.
+   */
+  onSignUpForTakenEmail?: (email: string) => Promise<void>
 }
 
 /** Transaction conflicts (two creates racing on one email) are retried this many times. */
@@ -36,6 +43,14 @@ const CREATE_TRIES = 4
 
 const invalidCredentials = (): AppError =>
   new AppError(401, ErrorCodes.INVALID_CREDENTIALS, 'Invalid email or password')
+
+/**
+ * Said only to someone who knows the password (a wrong one gets the generic 401), so it reveals
+ * nothing to a stranger. The sign-up link, or a password reset (whose link proves the address too),
+ * gets them in.
+ */
+export const emailNotVerified = (): AppError =>
+  new AppError(403, ErrorCodes.EMAIL_NOT_VERIFIED, 'Confirm your email address first: follow the link we mailed you at sign-up, or reset your password to get a new link')
 
 const profile = (user: Pick<UserRecord, 'userId' | 'email' | 'createdAt' | 'emailVerified'>): User =>
   ({ userId: user.userId, email: user.email, createdAt: user.createdAt, emailVerified: user.emailVerified === true })
@@ -64,7 +79,12 @@ export function createUserService(deps: UserServiceDeps) {
   const iso = (): string => new Date(deps.now()).toISOString()
   const credentials = createCredentialChecker({ users, hasher, iso })
 
-  async function createUser(rawEmail: string, password: string): Promise<User> {
+  /**
+   * The new user's profile; undefined when the address was taken and SIGNUP_ENUMERATION_SAFE mailed
+   * its owner instead. Both paths hash the password and attempt the same transaction (the taken
+   * one adds one outbox write), so the time does not tell them apart either.
+   */
+  async function createUser(rawEmail: string, password: string): Promise<User | undefined> {
     const email = canonicalEmail(rawEmail)
     policy(password)
     const createdAt = iso()
@@ -79,6 +99,10 @@ export function createUserService(deps: UserServiceDeps) {
       if (result === 'email-taken') break
       // A conflicting transaction may be the one that takes this email; look again.
       if ((await users.emailOwner(email)) !== undefined) break
+    }
+    if (deps.onSignUpForTakenEmail !== undefined) {
+      await deps.onSignUpForTakenEmail(email)
+      return undefined
     }
     throw new AppError(409, ErrorCodes.EMAIL_TAKEN, 'An account with this email already exists')
   }
@@ -107,6 +131,12 @@ export function createUserService(deps: UserServiceDeps) {
       await recordThrottle(email, await attempt.failed(), origin, user.userId)
       await events.record({ type: 'sign_in_refused_disabled', userId: user.userId, ...origin }, origin.log)
       throw invalidCredentials()
+    }
+    if (deps.requireVerifiedEmail === true && user.emailVerified !== true) {
+      // A right password never counts as a failure; the sign-in did not happen, so nothing is trusted.
+      await attempt.abandoned()
+      signIns.email_not_verified.inc()
+      throw emailNotVerified()
     }
     const trustedDevice = attempt.trustedDevice
     const verified = await settleOnError(attempt, deps.loginStep.afterPassword(user, attempt, deviceId))

@@ -3,7 +3,7 @@ import { GetCommand } from '@aws-sdk/lib-dynamodb'
 import { useTestDynamo, type TestDynamo } from '@gatehouse/dynamo-local'
 import { startTestSmtpServer, type TestSmtpServer } from '@gatehouse/mail/testing'
 import pino from 'pino'
-import { buildIdentity, type Identity } from '../../src/app.ts'
+import { buildIdentity, type BuildOptions, type Identity } from '../../src/app.ts'
 import { fakeClock, testConfig } from '../helper.ts'
 
 type Tap = { teardown(fn: () => unknown): void }
@@ -22,7 +22,7 @@ export interface MailTestKit extends Identity {
  * Identity with its mail worker on, delivering to a real SMTP server in this process, on a clock
  * the test moves (the worker is driven by `worker.drain()`, not by its poll timer).
  */
-export async function buildMailKit(t: Tap, label: string, env: Record<string, string> = {}, shared?: { dynamo: TestDynamo; smtp: TestSmtpServer; clock: ReturnType<typeof fakeClock> }): Promise<MailTestKit> {
+export async function buildMailKit(t: Tap, label: string, env: Record<string, string> = {}, shared?: { dynamo: TestDynamo; smtp: TestSmtpServer; clock: ReturnType<typeof fakeClock> }, build: Pick<BuildOptions, 'bcrypt'> = {}): Promise<MailTestKit> {
   const dynamo = shared?.dynamo ?? (await useTestDynamo(t, label))
   const smtp = shared?.smtp ?? (await startTestSmtpServer(t))
   const clock = shared?.clock ?? fakeClock()
@@ -44,7 +44,7 @@ export async function buildMailKit(t: Tap, label: string, env: Record<string, st
     MAIL_RETRY_MAX_SECONDS: '60',
     LOG_LEVEL: 'info',
     ...env,
-  }), { now: clock.now, random: () => 0.5, logger })
+  }), { now: clock.now, random: () => 0.5, logger, ...build })
   t.teardown(() => identity.app.close())
   const worker = identity.mail.worker
   if (worker === undefined) throw new Error('worker expected')

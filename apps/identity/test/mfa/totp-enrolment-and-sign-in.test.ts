@@ -58,7 +58,7 @@ t.test('enrolment: nothing is active until a code confirms it; then sign-in asks
   const code = totp(secret, clock.now())
   const done = await finishSignIn(app, challenge.mfaToken, { code })
   t.equal(done.statusCode, 200)
-  t.same(done.json(), { userId, scope: 'openid profile', amr: ['pwd', 'otp', 'mfa'], authTime: Math.floor(clock.now() / 1000) })
+  t.same(done.json(), { userId, scope: 'openid profile', amr: ['pwd', 'otp', 'mfa'], authTime: Math.floor(clock.now() / 1000), emailVerified: false })
 
   const secondTicket = await startSignIn(app, 'ada@example.com')
   const replayAcrossTickets = await finishSignIn(app, secondTicket, { code })

@@ -39,6 +39,16 @@ export function registerTokenAdminRoutes(app: App, deps: TokenAdminDeps): void {
     return reply.code(204).send(null)
   })
 
+  // The token half of `mark-verified`: open sessions carry email_verified true from their next refresh.
+  // Not audited here: identity's half records admin_email_verified with the same reason, and the
+  // user's activity should show the one action once.
+  app.post('/admin/v1/users/:userId/email-verified', {
+    schema: { summary: 'The address was verified (identity\'s mark-email-verified): sessions say so from their next refresh', params: UserIdParamsSchema, body: AdminActionSchema, response: { 204: NoContent, ...errorResponses(400, 401, 415) } },
+  }, async (request, reply) => {
+    await deps.sessionService.markEmailVerified(request.params.userId)
+    return reply.code(204).send(null)
+  })
+
   app.post('/admin/v1/users/:userId/sessions/:sessionId/revoke', {
     schema: { summary: 'End one session', params: UserSessionParamsSchema, body: AdminActionSchema, response: { 204: NoContent, ...errorResponses(400, 401, 404, 415) } },
   }, async (request, reply) => {

@@ -17,6 +17,12 @@ export interface RefreshTokenRecord {
   sessionExpiresAt: number
   /** How the session's sign-in happened (RFC 8176): every access token says so, as it says `auth_time`. */
   amr?: string[]
+  /**
+   * Whether the user's address was verified when this token was minted (the access tokens'
+   * `email_verified`). Once true it stays true down the chain; while false, each rotation looks at
+   * the user's marker for a verification that happened since (absent on old items: false).
+   */
+  emailVerified?: boolean
   consumedAt?: string
   successorHash?: string
   successorSealed?: string

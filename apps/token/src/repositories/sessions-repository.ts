@@ -34,8 +34,14 @@ export function isSessionActive(session: SessionRecord | undefined, nowSec: numb
  * index did not list yet is revoked all the same.
  */
 export interface UserSessionsMarker {
-  revokedBefore: string
+  /** Absent when the marker only records a verification (below). */
+  revokedBefore?: string
   keepSessionId?: string
+  /**
+   * When the user's address was verified (the gateway says so after identity consumed the link):
+   * sessions signed in before it turn `email_verified` true at their next refresh.
+   */
+  emailVerifiedAt?: string
 }
 
 export const userMarkerKey = (userId: string): string => `user#${userId}`
@@ -45,7 +51,7 @@ export const authTimeOf = (session: Pick<SessionRecord, 'authTime' | 'createdAt'
 
 /** The session as the marker leaves it: revoked (at the marker's time) when the marker covers it. */
 export function applyMarker(session: SessionRecord, marker: UserSessionsMarker | undefined): SessionRecord {
-  if (marker === undefined || session.revokedAt !== undefined) return session
+  if (marker?.revokedBefore === undefined || session.revokedAt !== undefined) return session
   if (authTimeOf(session) > marker.revokedBefore || session.sessionId === marker.keepSessionId) return session
   return { ...session, revokedAt: marker.revokedBefore }
 }
@@ -115,6 +121,19 @@ export function createSessionsRepository(doc: DynamoDBDocumentClient, tableName:
       } catch (error) {
         if (!(error instanceof ConditionalCheckFailedException)) throw error
       }
+    },
+
+    /**
+     * Records that the user's address is verified, for the sessions signed in before it (their next
+     * refresh reads it). Kept as long as a session started now could live, as revoke-all's marker is.
+     */
+    async markEmailVerified(userId: string, nowIso: string, expiresAt: number): Promise<void> {
+      await doc.send(new UpdateCommand({
+        TableName: tableName,
+        Key: { sessionId: userMarkerKey(userId) },
+        UpdateExpression: 'SET emailVerifiedAt = if_not_exists(emailVerifiedAt, :now), expiresAt = :exp',
+        ExpressionAttributeValues: { ':now': nowIso, ':exp': expiresAt },
+      }))
     },
 
     /**

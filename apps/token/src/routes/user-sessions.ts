@@ -1,6 +1,6 @@
 import { Type } from '@sinclair/typebox'
 import { AppError, clientOriginOf, type App } from '@gatehouse/platform'
-import { ErrorCodes, RevokeAllRequestSchema, SessionListSchema, SessionPageQuerySchema, UserIdParamsSchema, UserSessionParamsSchema, type SessionList } from '@gatehouse/schemas'
+import { EmptyObjectSchema, ErrorCodes, RevokeAllRequestSchema, SessionListSchema, SessionPageQuerySchema, UserIdParamsSchema, UserSessionParamsSchema, type SessionList } from '@gatehouse/schemas'
 import type { ClientAuth } from '../plugins/client-auth.ts'
 import type { SessionService } from '../services/session-service.ts'
 import { errorResponses } from './error-responses.ts'
@@ -35,6 +35,15 @@ export function registerUserSessionRoutes(app: App, deps: { auth: ClientAuth; se
     schema: { params: UserSessionParamsSchema, response: { 204: NoContent, ...errorResponses(400, 401, 403, 404) } },
   }, async (request, reply) => {
     await deps.sessionService.revokeOne(request.params.userId, request.params.sessionId, { ...clientOriginOf(request), log: request.log })
+    return reply.code(204).send(null)
+  })
+
+  // After identity consumed a verification link: the user's sessions turn email_verified true at their next refresh.
+  app.post('/v1/users/:userId/email-verified', {
+    onRequest,
+    schema: { params: UserIdParamsSchema, body: EmptyObjectSchema, response: { 204: NoContent, ...errorResponses(400, 401, 403) } },
+  }, async (request, reply) => {
+    await deps.sessionService.markEmailVerified(request.params.userId)
     return reply.code(204).send(null)
   })
 

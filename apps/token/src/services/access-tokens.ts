@@ -23,6 +23,8 @@ export interface AccessTokenSubject {
   /** RFC 8176 methods and the sign-in time (epoch seconds), when the session recorded them. */
   amr?: string[]
   authTime?: number
+  /** Whether the user's address is verified (OpenID Connect `email_verified`). */
+  emailVerified: boolean
 }
 
 export type AccessTokens = ReturnType<typeof createAccessTokens>
@@ -42,6 +44,7 @@ export function createAccessTokens(deps: AccessTokenDeps) {
         exp,
         ...(subject.amr === undefined ? {} : { amr: subject.amr }),
         ...(subject.authTime === undefined ? {} : { auth_time: subject.authTime }),
+        email_verified: subject.emailVerified,
       }
       return { accessToken: deps.keyRing.sign(claims, { typ: ACCESS_TOKEN_TYP }), expiresIn: exp - nowSec }
     },
@@ -66,6 +69,7 @@ export function createAccessTokens(deps: AccessTokenDeps) {
       const { amr, auth_time: authTime } = result.payload
       if (amr !== undefined && !(Array.isArray(amr) && amr.every((value) => typeof value === 'string'))) return undefined
       if (authTime !== undefined && typeof authTime !== 'number') return undefined
+      if (result.payload['email_verified'] !== undefined && typeof result.payload['email_verified'] !== 'boolean') return undefined
       return result.payload as AccessTokenClaims
     },
   }

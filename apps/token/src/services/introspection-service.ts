@@ -41,6 +41,8 @@ export function createIntrospectionService(deps: IntrospectionDeps) {
         jti: claims.jti,
         ...(claims.amr === undefined ? {} : { amr: claims.amr }),
         ...(claims.auth_time === undefined ? {} : { auth_time: claims.auth_time }),
+        // What the token says (as of its sign-in or refresh), like every other claim here.
+        ...(claims.email_verified === undefined ? {} : { email_verified: claims.email_verified }),
         token_type: 'Bearer',
       }
     },

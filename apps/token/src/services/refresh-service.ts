@@ -106,6 +106,9 @@ export function createRefreshService(deps: RefreshServiceDeps) {
       if (token.expiresAt <= now.sec) throw new RefreshTokenError('expired')
 
       const successorToken = generateOpaqueToken()
+      // The address may have been verified since the sign-in: one read by key, only while the
+      // chain still says false (verification never goes back, so a true chain needs no read).
+      const emailVerified = token.emailVerified === true || (await deps.sessions.getMarker(token.userId))?.emailVerifiedAt !== undefined
       const successor: RefreshTokenRecord = {
         tokenHash: hashToken(successorToken),
         sessionId: token.sessionId,
@@ -117,6 +120,7 @@ export function createRefreshService(deps: RefreshServiceDeps) {
         sessionExpiresAt: token.sessionExpiresAt,
         // A refresh is not a sign-in: the successor keeps how (and, above, when) the user signed in.
         ...(token.amr === undefined ? {} : { amr: token.amr }),
+        emailVerified,
       }
       const outcome = await deps.transactions.rotate({
         old: token,

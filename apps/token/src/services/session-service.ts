@@ -114,6 +114,7 @@ export function createSessionService(deps: SessionServiceDeps) {
         expiresAt: Math.min(now.sec + deps.refreshTtlSec, sessionExpiresAt),
         sessionExpiresAt,
         ...(request.amr === undefined ? {} : { amr: request.amr }),
+        emailVerified: request.emailVerified === true,
       }
       const origin: RequestOrigin = { ...(request.ip === undefined ? {} : { ip: request.ip }), ...(request.userAgent === undefined ? {} : { userAgent: request.userAgent }), log }
       const [created, capped] = await Promise.allSettled([
@@ -150,6 +151,15 @@ export function createSessionService(deps: SessionServiceDeps) {
         deps.metrics.revocations.session.inc()
         await recordRevoked(claims.sub, claims.sid, 'user', origin)
       }
+    },
+
+    /**
+     * The user's address was verified: sessions signed in before it say so from their next refresh
+     * (rotation reads the user's marker while a chain still says false; never the other way round).
+     */
+    async markEmailVerified(userId: string): Promise<void> {
+      const now = instant(deps.clock)
+      await deps.sessions.markEmailVerified(userId, now.iso, now.sec + deps.sessionMaxLifetimeSec)
     },
 
     /**

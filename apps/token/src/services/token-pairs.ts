@@ -13,6 +13,7 @@ export function tokenPair(accessTokens: AccessTokens, refresh: RefreshTokenRecor
       ...(refresh.amr === undefined ? {} : { amr: refresh.amr }),
       // RFC 9068 auth_time, epoch seconds; items from before authTime was kept fall back to issuedAt.
       authTime: Math.floor(Date.parse(refresh.authTime ?? refresh.issuedAt) / 1000),
+      emailVerified: refresh.emailVerified === true,
     },
     nowSec,
   )

@@ -1,4 +1,4 @@
-import { post, signIn } from '../api.ts'
+import { ApiError, post, signIn } from '../api.ts'
 import { field, form, h, link, mount, showError } from '../dom.ts'
 
 const email = field('email', 'Email', 'email', { autocomplete: 'username' })
@@ -9,9 +9,16 @@ const password = field('password', 'Password', 'password', {
 const parts = form('Create an account', [email, password], 'Create account', async () => {
   try {
     const created = await post('/auth/register', { email: email.input.value, password: password.input.value })
-    // An enumeration-safe deployment answers 202 (no body) for every sign-up and mails the next step.
-    if (created === undefined) return mount('Check your email', h('p', { role: 'status' }, `We sent a message to ${email.input.value}. Follow its link to go on.`))
-    await signIn(email.input.value, password.input.value)
+    const checkEmail = () => mount('Check your email', h('p', { role: 'status' }, `We sent a message to ${email.input.value}. Follow its link to go on.`))
+    // An enumeration-safe deployment answers 202 (one body for everyone) and mails the next step.
+    if (created === undefined) return checkEmail()
+    try {
+      await signIn(email.input.value, password.input.value)
+    } catch (error) {
+      // REQUIRE_VERIFIED_EMAIL: the account exists, and the link just mailed is the way in.
+      if (error instanceof ApiError && error.code === 'EMAIL_NOT_VERIFIED') return checkEmail()
+      throw error
+    }
     location.assign('/account')
   } catch (error) {
     showError(error, { email, password }, { EMAIL_TAKEN: 'email', WEAK_PASSWORD: 'password', PASSWORD_TOO_LONG: 'password' })

@@ -72,11 +72,15 @@ export function authorizerOptionsFromEnv(env: Record<string, string | undefined>
   const introspectionUrl = env['INTROSPECTION_URL']
   if (introspectionUrl) missing.push(...['INTROSPECTION_CLIENT_ID', 'INTROSPECTION_CLIENT_SECRET'].filter((name) => !env[name]))
   if (missing.length > 0) throw new Error(`gatehouse authorizer: set ${missing.join(', ')}`)
+  const requireEmailVerified = env['REQUIRE_EMAIL_VERIFIED'] ?? 'false'
+  // A typo must not switch a requirement off silently.
+  if (requireEmailVerified !== 'true' && requireEmailVerified !== 'false') throw new Error('gatehouse authorizer: REQUIRE_EMAIL_VERIFIED must be true or false')
   return {
     jwksUrl: env['JWKS_URL'] as string,
     issuer: env['JWT_ISSUER'] as string,
     audience: env['JWT_AUDIENCE'] as string,
     requiredScopes: (env['REQUIRED_SCOPE'] ?? '').split(' ').filter(Boolean),
+    ...(requireEmailVerified === 'true' ? { requireEmailVerified: true } : {}),
     ...(introspectionUrl
       ? { introspection: { url: introspectionUrl, clientId: env['INTROSPECTION_CLIENT_ID'] as string, clientSecret: env['INTROSPECTION_CLIENT_SECRET'] as string } }
       : {}),
