@@ -51,7 +51,11 @@ export async function buildApp(config: TokenConfig, options: BuildOptions = {}):
   await instrumentServer(app)
   const observe = dynamoObserver(metrics)
   const dynamo = createDynamoClients({ endpoint: config.DYNAMODB_ENDPOINT, region: config.AWS_REGION, ...(observe === undefined ? {} : { observe }) })
-  app.addHook('onClose', async () => dynamo.destroy())
+  app.addHook('onClose', async () => {
+    // A revoke-all that answered before its walk ended finishes first (its writes need the client).
+    await sessionService.drain()
+    dynamo.destroy()
+  })
   const tables = tableNames(config.TABLE_PREFIX)
 
   const sessions = createSessionsRepository(dynamo.doc, tables.Sessions)

@@ -25,6 +25,10 @@ const REVOKE_CONCURRENCY = 16
 const WALK_PAGE = 100
 /** Queries one listing page may take to fill itself past expired or marker-revoked items. */
 const LIST_QUERIES_MAX = 4
+/** Sessions one sign-in ends or tidies out of the index at most (the cap's excess is normally one). */
+const EVICT_MAX = 32
+/** How long a revoke-all walks inline before it finishes the walk after answering (the marker already ended them all). */
+const REVOKE_ALL_INLINE_MS = 1000
 
 /** Sessions: opening one (the first token pair), listing them, and ending one, some or all. */
 export function createSessionService(deps: SessionServiceDeps) {
@@ -40,12 +44,15 @@ export function createSessionService(deps: SessionServiceDeps) {
   const recordRevoked = (userId: string, sessionId: string, revokedBy: RevokedBy, origin: RequestOrigin): Promise<void> =>
     deps.events.record({ type: 'session_revoked', userId, sessionId, revokedBy, ...origin }, origin.log)
 
-  /** Every session of the user the index still lists, a page at a time (bounded: the index holds unrevoked ones only). */
-  async function walk(userId: string, visit: (page: SessionRecord[]) => Promise<void>): Promise<void> {
+  /**
+   * The sessions the index still lists for the user, a page at a time (bounded: the index holds
+   * unrevoked ones only), until `visit` answers true ("enough") or the index has no more.
+   */
+  async function walk(userId: string, visit: (page: SessionRecord[]) => Promise<boolean | void>): Promise<void> {
     let after: SessionPage['next']
     do {
       const page = await deps.sessions.listPage(userId, WALK_PAGE, after)
-      await visit(page.sessions)
+      if ((await visit(page.sessions)) === true) return
       after = page.next
     } while (after !== undefined)
   }
@@ -69,19 +76,28 @@ export function createSessionService(deps: SessionServiceDeps) {
     const now = instant(deps.clock)
     const marker = await deps.sessions.getMarker(userId)
     const excess: SessionRecord[] = []
+    // Already ended (a revoke-all's marker, expiry) but still in the index: taken out on the way.
+    const stale: SessionRecord[] = []
     let kept = 0
     await walk(userId, async (page) => {
       for (const session of page) {
-        if (session.sessionId === newSessionId || !isSessionActive(applyMarker(session, marker), now.sec)) continue
-        if (kept < deps.maxSessionsPerUser - 1) kept += 1
+        if (session.sessionId === newSessionId) continue
+        if (!isSessionActive(applyMarker(session, marker), now.sec)) stale.push(session)
+        else if (kept < deps.maxSessionsPerUser - 1) kept += 1
         else excess.push(session)
+        if (excess.length + stale.length >= EVICT_MAX) return true
       }
+      return false
     })
+    if (stale.length > 0) await endEach(userId, stale, now.iso)
     if (excess.length === 0) return
     const ended = await endEach(userId, excess, now.iso)
     for (let count = 0; count < ended; count += 1) deps.metrics.revocations.session_limit.inc()
     await deps.events.record({ type: 'session_revoked', userId, revokedBy: 'session_limit', ...origin }, origin.log)
   }
+
+  /** Revoke-all walks still running after their answer; `drain` waits for them (shutdown, tests). */
+  const finishing = new Set<Promise<void>>()
 
   return {
     /** `log`: the request's logger (the cap's eviction records an event and may warn). */
@@ -205,14 +221,36 @@ export function createSessionService(deps: SessionServiceDeps) {
      * The user's marker is written first and is what guarantees it (rotation and introspection
      * check it); revoking each listed session as well keeps the items themselves truthful.
      */
+    /** Waits for revoke-all walks that went on after their answer. */
+    async drain(): Promise<void> {
+      await Promise.all([...finishing])
+    },
+
     async revokeAll(userId: string, exceptSessionId: string | undefined, origin: RequestOrigin, revokedBy: RevokedBy = 'logout_all'): Promise<void> {
       const now = instant(deps.clock)
       await deps.sessions.markAllRevoked(userId, now.iso, now.sec + deps.sessionMaxLifetimeSec, exceptSessionId)
-      // A page at a time, a bounded number of writes at once: thousands of sessions never go out together.
-      await walk(userId, async (page) => {
+      // A page at a time, a bounded number of writes at once: thousands of sessions never go out
+      // together. The marker already ended them all; past REVOKE_ALL_INLINE_MS the walk goes on
+      // after the answer, so a user with thousands of sessions gets one in bounded time.
+      const deadline = performance.now() + REVOKE_ALL_INLINE_MS
+      let remaining: (() => Promise<void>) | undefined
+      const step = async (page: SessionRecord[]): Promise<boolean> => {
         const targets = page.filter((session) => isSessionActive(session, now.sec) && authTimeOf(session) <= now.iso && session.sessionId !== exceptSessionId)
         await endEach(userId, targets, now.iso)
+        return false
+      }
+      await walk(userId, async (page) => {
+        await step(page)
+        if (performance.now() < deadline) return false
+        remaining = () => walk(userId, step)
+        return true
       })
+      if (remaining !== undefined) {
+        const rest = remaining()
+          .catch((error: unknown) => origin.log.warn({ err: error, userId }, 'revoke-all: the rest of the walk failed; the marker still ends those sessions'))
+          .finally(() => finishing.delete(rest))
+        finishing.add(rest)
+      }
       deps.metrics.revocations.all_sessions.inc()
       // One event for the lot: "signed out everywhere" (the caller's session, when kept, is the one making the request).
       await deps.events.record({ type: 'session_revoked', userId, revokedBy, ...origin }, origin.log)
