@@ -18,6 +18,7 @@ export { useTestDynamo, type TestDynamo } from './testing.ts'
 export {
   createUsersRepository,
   guardKey,
+  signupShardOf,
   type UsersRepository,
   type UserRecord,
   type LoginRecord,
