@@ -27,8 +27,13 @@ const WALK_PAGE = 100
 const LIST_QUERIES_MAX = 4
 /** Sessions one sign-in ends or tidies out of the index at most (the cap's excess is normally one). */
 const EVICT_MAX = 32
-/** How long a revoke-all walks inline before it finishes the walk after answering (the marker already ended them all). */
-const REVOKE_ALL_INLINE_MS = 1000
+/**
+ * How long a revoke-all walks inline before it finishes the walk after answering (the marker
+ * already ended them all): well inside the gateway's call timeout (TOKEN_TIMEOUT_SECONDS, 1.5 s).
+ */
+const REVOKE_ALL_INLINE_MS = 400
+/** Index items per inline step of a revoke-all: two rounds of writes, so the deadline is checked often. */
+const REVOKE_ALL_INLINE_PAGE = 32
 
 /** Sessions: opening one (the first token pair), listing them, and ending one, some or all. */
 export function createSessionService(deps: SessionServiceDeps) {
@@ -48,12 +53,12 @@ export function createSessionService(deps: SessionServiceDeps) {
    * The sessions the index still lists for the user, a page at a time (bounded: the index holds
    * unrevoked ones only), until `visit` answers true ("enough") or the index has no more.
    */
-  async function walk(userId: string, visit: (page: SessionRecord[]) => Promise<boolean | void>): Promise<void> {
-    let after: SessionPage['next']
+  async function walk(userId: string, visit: (page: SessionRecord[]) => Promise<boolean | void>, pageSize = WALK_PAGE, from?: SessionPage['next']): Promise<void> {
+    let after = from
     do {
-      const page = await deps.sessions.listPage(userId, WALK_PAGE, after)
-      if ((await visit(page.sessions)) === true) return
+      const page = await deps.sessions.listPage(userId, pageSize, after)
       after = page.next
+      if ((await visit(page.sessions)) === true) return
     } while (after !== undefined)
   }
 
@@ -239,12 +244,15 @@ export function createSessionService(deps: SessionServiceDeps) {
         await endEach(userId, targets, now.iso)
         return false
       }
+      let position: SessionPage['next']
       await walk(userId, async (page) => {
         await step(page)
+        position = page.at(-1) === undefined ? undefined : { sessionId: page.at(-1)!.sessionId, createdAt: page.at(-1)!.createdAt }
         if (performance.now() < deadline) return false
-        remaining = () => walk(userId, step)
+        const resumeAt = position
+        remaining = () => walk(userId, step, WALK_PAGE, resumeAt)
         return true
-      })
+      }, REVOKE_ALL_INLINE_PAGE)
       if (remaining !== undefined) {
         const rest = remaining()
           .catch((error: unknown) => origin.log.warn({ err: error, userId }, 'revoke-all: the rest of the walk failed; the marker still ends those sessions'))
