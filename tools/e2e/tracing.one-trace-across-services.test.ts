@@ -69,12 +69,14 @@ async function signInIsOneTrace(t: Test, bundles: string | undefined): Promise<v
 
   const loginSpan = () => received.find((span) => span.service === 'gatehouse-gateway' && span.attributes?.some((attribute) => attribute.key === 'http.route' && attribute.value['stringValue'] === '/auth/login'))
   const isDynamo = (span: ReceivedSpan) => span.attributes?.some((attribute) => attribute.key === 'rpc.system' && attribute.value['stringValue'] === 'aws-api') === true
+  const isGatewayClient = (span: ReceivedSpan) => span.service === 'gatehouse-gateway' && span.attributes?.some((attribute) => attribute.key === 'server.port') === true
   const traceOf = () => { const root = loginSpan(); return root === undefined ? [] : received.filter((span) => span.traceId === root.traceId) }
   // Each process exports in its own batches: wait until every expected span has arrived (bounded).
   const complete = () => {
     const trace = traceOf()
     return new Set(trace.map((span) => span.service)).size === 3 && trace.some((span) => span.name === 'bcrypt.compare')
       && ['gatehouse-identity', 'gatehouse-token'].every((service) => trace.some((span) => span.service === service && isDynamo(span)))
+      && trace.filter(isGatewayClient).length >= 2
   }
   for (let waited = 0; waited < 150 && !complete(); waited++) await sleep(100)
   const root = loginSpan()
@@ -87,7 +89,7 @@ async function signInIsOneTrace(t: Test, bundles: string | undefined): Promise<v
   t.ok(dynamoSpans.some((span) => span.service === 'gatehouse-token'), 'token\'s DynamoDB calls have spans')
   const dynamoIds = new Set(dynamoSpans.map((span) => span.spanId))
   t.notOk(dynamoSpans.some((span) => span.parentSpanId !== undefined && dynamoIds.has(span.parentSpanId)), 'each DynamoDB call is one span (the SDK is patched once)')
-  const outgoing = trace.filter((span) => span.service === 'gatehouse-gateway' && span.attributes?.some((attribute) => attribute.key === 'server.port'))
+  const outgoing = trace.filter(isGatewayClient)
   t.ok(outgoing.length >= 2, 'the gateway\'s calls to identity and token are client spans (undici)')
   t.ok(requests.every((line) => line.startsWith('POST /v1/traces application/json')), 'OTLP/JSON on /v1/traces')
   t.ok(logLines.some((line) => line.includes(`traceId=${root!.traceId}`) || line.includes(`"traceId":"${root!.traceId}"`)), 'log lines carry the trace id')
