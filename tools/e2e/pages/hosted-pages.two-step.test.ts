@@ -78,7 +78,7 @@ t.test('enrol on the account page: the QR code and the key, a computed code, 10 
 
   const qr = page.getByRole('img', { name: 'QR code to scan with your authenticator app' })
   await qr.waitFor()
-  t.ok(await qr.evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth > 0), 'the QR code is drawn: the CSP lets the data: image through')
+  t.ok(await qr.evaluate((img: { complete: boolean; naturalWidth: number }) => img.complete && img.naturalWidth > 0), 'the QR code is drawn: the CSP lets the data: image through')
   secret = (await page.getByLabel('Key for manual entry').textContent() ?? '').replace(/\s/g, '')
   t.match(secret, /^[A-Z2-7]{16,}$/, 'the key is shown as base32 text for typing by hand')
   await world.shot(twoStep, 'account-two-step')
