@@ -83,8 +83,11 @@ t.test('enrol on the account page: the QR code and the key, a computed code, 10 
   t.match(secret, /^[A-Z2-7]{16,}$/, 'the key is shown as base32 text for typing by hand')
   await world.shot(twoStep, 'account-two-step')
 
-  await page.getByLabel('Code from the app').fill(hotp(base32Decode(secret), Math.floor(Date.now() / 30_000) + 20))
-  await page.getByRole('button', { name: 'Turn on two-step verification' }).click()
+  // From the keyboard: the focus is already on the code field, and Enter submits.
+  const wrong = hotp(base32Decode(secret), Math.floor(Date.now() / 30_000) + 20)
+  await page.keyboard.type(wrong)
+  t.equal(await page.getByLabel('Code from the app').inputValue(), wrong, 'the focus moved to the code field')
+  await page.keyboard.press('Enter')
   await page.locator('#f-totpCode-error').waitFor()
   t.match(await page.locator('#f-totpCode-error').textContent(), /not valid/i, 'a wrong code is refused beside its field')
 
@@ -97,7 +100,9 @@ t.test('enrol on the account page: the QR code and the key, a computed code, 10 
   t.ok(await page.getByText('Save these recovery codes now.').isVisible(), 'with a clear "save these" message')
   await world.shot(twoStep, 'account-recovery-codes')
 
-  await page.getByRole('button', { name: 'I have saved my recovery codes' }).click()
+  // The focus is on the codes; the next Tab reaches the button, Enter presses it.
+  await page.keyboard.press('Tab')
+  await page.keyboard.press('Enter')
   await twoStep.getByText('10 recovery codes left.').waitFor()
   t.equal(await codes.count(), 0, 'the codes are not shown again')
   t.ok(await page.getByRole('form', { name: 'Change password' }).getByLabel('Authenticator or recovery code').isVisible(), 'the sensitive forms now ask for a code')

@@ -84,8 +84,10 @@ function changePassword(): HTMLElement {
     currentPassword.input.value = ''
     newPassword.input.value = ''
     code.input.value = ''
+    // Said once the session list shows it (the others gone); the activity and a spent recovery code follow.
+    await renderSessions()
     done.textContent = 'Password changed. Your other sessions were signed out.'
-    await Promise.all([renderSessions(), renderActivity(), renderTwoStep({ keepOpen: true })])
+    await Promise.all([renderActivity(), renderTwoStep({ keepOpen: true })])
   })
   return section('Change password', parts.form, done)
 }
@@ -154,7 +156,8 @@ function passkeys(): HTMLElement {
 function recoveryCodesNotice(codes: string[], after: () => void): HTMLElement {
   const done = h('button', { type: 'button' }, 'I have saved my recovery codes')
   done.addEventListener('click', after)
-  return h('div', { class: 'notice', role: 'region', 'aria-label': 'Your recovery codes' },
+  // Focus moves here (tabindex -1), so a keyboard or screen-reader user lands on the codes.
+  return h('div', { class: 'notice', role: 'region', 'aria-label': 'Your recovery codes', tabindex: '-1' },
     h('p', {}, h('strong', {}, 'Save these recovery codes now.'), ' Each one signs you in once if you lose your authenticator app. They are shown only this once: write them down or keep them in a password manager.'),
     h('ol', { class: 'codes', 'aria-label': 'Recovery codes' }, ...codes.map((code) => h('li', {}, h('code', {}, code)))),
     done)
@@ -173,6 +176,8 @@ let twoStepOpen = false
 function showTwoStep(open: boolean, ...content: (Node | string)[]): void {
   twoStepOpen = open
   twoStepBody.replaceChildren(...content)
+  // The next thing to do gets the focus: the code field of an enrolment, or the codes to save.
+  if (open) twoStepBody.querySelector<HTMLElement>('.notice, input')?.focus()
 }
 async function renderTwoStep(options: { keepOpen?: boolean } = {}): Promise<void> {
   const status = await authed.get('/auth/mfa') as MfaStatus
