@@ -124,7 +124,8 @@ t.test('revoke another session, change the password, sign out everywhere', async
 
   await other.page.getByLabel('Current password', { exact: true }).first().fill(password)
   await other.page.getByRole('button', { name: 'Change password' }).click()
-  await other.page.getByText('Password changed').waitFor()
+  // (With the full stop: the activity list says "Password changed" too.)
+  await other.page.getByText('Password changed.').waitFor()
   t.equal(await sessions.count(), 1, 'every other session ended; this one stays')
   await world.shot(other.page, 'account-password-changed')
 

@@ -8,7 +8,7 @@ import { mkdirSync, mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { randomBytes } from 'node:crypto'
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core'
+import { chromium, type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core'
 import { createDynamoClients, createTables } from '@gatehouse/dynamo'
 import { freePort } from '@gatehouse/dynamo-local'
 import { localEnv, pagesUrl, startStack, type Stack } from '@gatehouse/stack'
@@ -26,11 +26,17 @@ export interface World {
   browser: Browser
   logs: string[]
   newPage(): Promise<{ context: BrowserContext; page: Page; cspViolations: string[] }>
-  shot(page: Page, name: string): Promise<void>
+  /** A whole page, or one part of it (a section for the README). */
+  shot(target: Page | Locator, name: string): Promise<void>
   stop(): Promise<void>
 }
 
-export async function startWorld(): Promise<World> {
+export interface WorldOptions {
+  /** A real SMTP server's URL (startTestSmtpServer): identity's mail worker sends there. */
+  smtpUrl?: string
+}
+
+export async function startWorld(options: WorldOptions = {}): Promise<World> {
   const endpoint = process.env['DYNAMODB_ENDPOINT']
   if (endpoint === undefined) throw new Error('run through npm test: DYNAMODB_ENDPOINT is not set')
   const webRoot = mkdtempSync(join(tmpdir(), 'gatehouse-web-'))
@@ -48,6 +54,7 @@ export async function startWorld(): Promise<World> {
     bcryptCost: 4,
     ports: { gateway: gatewayPort },
     log: (line) => logs.push(line),
+    ...(options.smtpUrl === undefined ? {} : { smtpUrl: options.smtpUrl }),
     env: { ...env, gateway: { ...env.gateway, RATE_LIMIT_LOGIN_PER_EMAIL: '1000', RATE_LIMIT_LOGIN_PER_IP: '1000' } },
   })
   const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_FLAGS, headless: true }).catch(async (error: unknown) => {
@@ -69,8 +76,9 @@ export async function startWorld(): Promise<World> {
       })
       return { context, page, cspViolations }
     },
-    async shot(page, name) {
-      await page.screenshot({ path: join(screenshots, `${name}.png`), fullPage: true })
+    async shot(target, name) {
+      const path = join(screenshots, `${name}.png`)
+      await ('goto' in target ? target.screenshot({ path, fullPage: true }) : target.screenshot({ path }))
     },
     async stop() {
       await browser.close().catch(() => undefined)
