@@ -163,7 +163,20 @@ export async function buildIdentity(config: IdentityConfig, options: BuildOption
     now,
     issuer: config.MFA_TOTP_ISSUER,
     setupTtlSeconds: config.MFA_SETUP_TTL_SECONDS,
-    events: notices,
+    // Each factor change is in the owner's activity and, on or off, mailed to them.
+    events: {
+      factorEnabled: async (userId, origin) => {
+        if (origin !== undefined) await events.record({ type: 'second_factor_added', userId, method: 'totp', ...origin }, origin.log)
+        await notices.factorEnabled(userId)
+      },
+      factorDisabled: async (userId, origin) => {
+        if (origin !== undefined) await events.record({ type: 'second_factor_removed', userId, method: 'totp', ...origin }, origin.log)
+        await notices.factorDisabled(userId)
+      },
+      recoveryCodesRenewed: async (userId, origin) => {
+        if (origin !== undefined) await events.record({ type: 'recovery_codes_renewed', userId, ...origin }, origin.log)
+      },
+    },
   })
   const reset = createPasswordReset({ users, usersTable: tables.Users, tokens, outbox: mail.outbox, notices: mail.notices, hasher, policy, throttle, resetTtlSeconds: config.PASSWORD_RESET_TTL_SECONDS, now })
   mail.resolvers['password-reset-request'] = reset.resolveResetRequest
@@ -251,7 +264,7 @@ export async function buildIdentity(config: IdentityConfig, options: BuildOption
     registerActivityRoutes(internal, events)
     registerLifecycleRoutes(internal, { reset, verification, deletion, emailChange })
     registerMfaRoutes(internal, mfa, loginStep)
-    registerPasskeyRoutes(internal, passkeys, signInOf, passkeySignedIn)
+    registerPasskeyRoutes(internal, passkeys, signInOf, passkeySignedIn, (type, userId, origin) => events.record({ type, userId, method: 'passkey', ...origin }, origin.log))
   })
   // The admin API: its own credentials (ADMIN_CLIENTS); service clients are unknown there (401).
   const authenticateAdmin = createAdminAuth(config.ADMIN_CLIENTS, { SERVICE_CLIENTS: config.SERVICE_CLIENTS })

@@ -15,6 +15,7 @@ export const SECURITY_EVENT_TYPES = [
   'email_changed',
   'second_factor_added',
   'second_factor_removed',
+  'recovery_codes_renewed',
   'session_revoked',
   'refresh_reuse_detected',
   'account_deletion_requested',

@@ -72,6 +72,7 @@ t.test('add a passkey, sign in with it alone, rename and remove it', async (t) =
   t.type(claims.auth_time, 'number', 'with auth_time')
   const activity = await (await fetch(`${origin}/auth/activity?limit=5`, { headers: { authorization: `Bearer ${accessToken}` } })).json() as { events: { type: string; method?: string; newDevice?: boolean }[] }
   t.match(activity.events[0], { type: 'sign_in', method: 'passkey', newDevice: true }, 'the passkey sign-in is in the activity, from a new device')
+  t.ok(activity.events.some((event) => event.type === 'second_factor_added' && event.method === 'passkey'), 'adding the passkey is in the activity too')
   t.ok(await page.getByText(email).first().isVisible(), 'signed in as the passkey\'s owner, no email or password typed')
   t.ok(((await authenticator.credentials())[0]?.signCount ?? 0) > 0, 'the authenticator counted the signature')
   await world.shot(page, 'sign-in-passkey-done')

@@ -1,4 +1,5 @@
 import { AppError } from '@gatehouse/platform'
+import type { RequestOrigin } from '@gatehouse/dynamo'
 import { ErrorCodes, type MfaStatus, type RecoveryCodesResponse, type TotpSetupResponse } from '@gatehouse/schemas'
 import type { FactorsRepository, RecoveryRecord } from './factors-repository.ts'
 import type { MfaKeys } from './mfa-keys.ts'
@@ -7,10 +8,11 @@ import { newRecoveryCodes, normalizeRecoveryCode } from './recovery-codes.ts'
 import { RECOVERY_CONTEXT, TOTP_CONTEXT, type SecondFactorProof } from './second-factor.ts'
 import { matchTimeStep, newTotpSecret, qrSvg, totpUri } from './totp.ts'
 
-/** Told after a factor was turned on or off (a notice is mailed). */
+/** Told after a factor was turned on or off, or its recovery codes renewed (an activity event, and a notice mailed). */
 export interface FactorEvents {
-  factorEnabled?: (userId: string) => Promise<void>
-  factorDisabled?: (userId: string) => Promise<void>
+  factorEnabled?: (userId: string, origin?: RequestOrigin) => Promise<void>
+  factorDisabled?: (userId: string, origin?: RequestOrigin) => Promise<void>
+  recoveryCodesRenewed?: (userId: string, origin?: RequestOrigin) => Promise<void>
 }
 
 export interface MfaServiceDeps {
@@ -62,7 +64,7 @@ export function createMfaService(deps: MfaServiceDeps) {
     },
 
     /** A code from the new authenticator turns it on and yields the first recovery codes. */
-    async confirmTotp(userId: string, code: string): Promise<RecoveryCodesResponse> {
+    async confirmTotp(userId: string, code: string, origin?: RequestOrigin): Promise<RecoveryCodesResponse> {
       const pending = await factors.getPending(userId)
       if (pending === undefined || pending.expiresAt <= now() / 1000) {
         if ((await factors.getTotp(userId)) !== undefined) throw alreadyEnabled()
@@ -74,23 +76,24 @@ export function createMfaService(deps: MfaServiceDeps) {
       const { codes, record } = recoverySet(userId)
       // The confirming code's step counts as used: it cannot sign in a moment later.
       if (!(await factors.confirm(pending, step, record, iso()))) throw alreadyEnabled()
-      await deps.events?.factorEnabled?.(userId)
+      await deps.events?.factorEnabled?.(userId, origin)
       return { recoveryCodes: codes }
     },
 
-    async disableTotp(userId: string, currentPassword: string, deviceId: string | undefined, proof: SecondFactorProof): Promise<void> {
+    async disableTotp(userId: string, currentPassword: string, deviceId: string | undefined, proof: SecondFactorProof, origin?: RequestOrigin): Promise<void> {
       await requireEnabled(userId)
       await deps.reauthenticate(userId, currentPassword, deviceId, proof)
       await factors.disable(userId)
-      await deps.events?.factorDisabled?.(userId)
+      await deps.events?.factorDisabled?.(userId, origin)
     },
 
     /** A new set of recovery codes; every earlier code stops working in the same write. */
-    async regenerateRecoveryCodes(userId: string, currentPassword: string, deviceId: string | undefined, proof: SecondFactorProof): Promise<RecoveryCodesResponse> {
+    async regenerateRecoveryCodes(userId: string, currentPassword: string, deviceId: string | undefined, proof: SecondFactorProof, origin?: RequestOrigin): Promise<RecoveryCodesResponse> {
       await requireEnabled(userId)
       await deps.reauthenticate(userId, currentPassword, deviceId, proof)
       const { codes, record } = recoverySet(userId)
       await factors.replaceRecovery(record)
+      await deps.events?.recoveryCodesRenewed?.(userId, origin)
       return { recoveryCodes: codes }
     },
 

@@ -1,4 +1,6 @@
 import { Type } from '@sinclair/typebox'
+import type { FastifyRequest } from 'fastify'
+import type { RequestOrigin } from '@gatehouse/dynamo'
 import { clientOriginOf, type App } from '@gatehouse/platform'
 import {
   MfaStatusSchema,
@@ -16,6 +18,8 @@ import type { LoginStep } from './login-step.ts'
 import type { MfaService } from './mfa-service.ts'
 
 const params = UserIdParamsSchema
+
+const originOf = (request: FastifyRequest): RequestOrigin => ({ ...clientOriginOf(request), log: request.log })
 
 /** Identity's internal second-factor API; the gateway maps it to /auth/mfa… and /auth/login/mfa. */
 export function registerMfaRoutes(app: App, service: MfaService, loginStep: LoginStep): void {
@@ -35,7 +39,7 @@ export function registerMfaRoutes(app: App, service: MfaService, loginStep: Logi
       body: TotpConfirmRequestSchema,
       response: { 200: RecoveryCodesResponseSchema, 403: ErrorRef, 409: ErrorRef, ...commonErrors },
     },
-  }, async (request) => service.confirmTotp(request.params.userId, request.body.code))
+  }, async (request) => service.confirmTotp(request.params.userId, request.body.code, originOf(request)))
 
   app.post('/v1/users/:userId/mfa/totp/disable', {
     schema: {
@@ -46,7 +50,7 @@ export function registerMfaRoutes(app: App, service: MfaService, loginStep: Logi
     },
   }, async (request, reply) => {
     const { currentPassword, deviceId, code, recoveryCode } = request.body
-    await service.disableTotp(request.params.userId, currentPassword, deviceId, { code, recoveryCode })
+    await service.disableTotp(request.params.userId, currentPassword, deviceId, { code, recoveryCode }, originOf(request))
     return reply.code(204).send(null)
   })
 
@@ -59,7 +63,7 @@ export function registerMfaRoutes(app: App, service: MfaService, loginStep: Logi
     },
   }, async (request) => {
     const { currentPassword, deviceId, code, recoveryCode } = request.body
-    return service.regenerateRecoveryCodes(request.params.userId, currentPassword, deviceId, { code, recoveryCode })
+    return service.regenerateRecoveryCodes(request.params.userId, currentPassword, deviceId, { code, recoveryCode }, originOf(request))
   })
 
   app.get('/v1/users/:userId/mfa', {

@@ -20,7 +20,10 @@ import type { PasskeyService } from './passkey-service.ts'
 export type PasskeySignedIn = (userId: string, device: { deviceId?: string | undefined; newDevice: boolean }, origin: RequestOrigin) => Promise<void>
 
 /** Internal passkey API; the gateway has already authenticated the user where a userId is in the path. */
-export function registerPasskeyRoutes(app: App, service: PasskeyService, signInOf: (userId: string) => Promise<{ scope: string; emailVerified: boolean }>, signedIn: PasskeySignedIn): void {
+/** Records a passkey added or removed in the owner's activity (method `passkey`). */
+export type PasskeyChanged = (type: 'second_factor_added' | 'second_factor_removed', userId: string, origin: RequestOrigin) => Promise<void>
+
+export function registerPasskeyRoutes(app: App, service: PasskeyService, signInOf: (userId: string) => Promise<{ scope: string; emailVerified: boolean }>, signedIn: PasskeySignedIn, changed: PasskeyChanged): void {
   const errors = { 404: ErrorRef, 409: ErrorRef, ...commonErrors }
   app.post('/v1/users/:userId/passkeys/options', {
     schema: { summary: 'Registration options (and a stored challenge)', params: UserIdParamsSchema, response: { 200: CeremonyOptionsSchema, ...errors } },
@@ -30,6 +33,7 @@ export function registerPasskeyRoutes(app: App, service: PasskeyService, signInO
     schema: { summary: 'Verify a registration and store the passkey', params: UserIdParamsSchema, body: RegisterPasskeyRequestSchema, response: { 201: PasskeySchema, ...errors } },
   }, async (request, reply) => {
     const passkey = await service.register(request.params.userId, request.body.response as unknown as RegistrationResponseJSON, request.body.name.trim())
+    await changed('second_factor_added', request.params.userId, { ...clientOriginOf(request), log: request.log })
     return reply.code(201).send(passkey)
   })
 
@@ -45,6 +49,7 @@ export function registerPasskeyRoutes(app: App, service: PasskeyService, signInO
     schema: { summary: 'Remove a passkey', params: UserPasskeyParamsSchema, response: { 204: Type.Null(), ...errors } },
   }, async (request, reply) => {
     await service.remove(request.params.userId, request.params.id)
+    await changed('second_factor_removed', request.params.userId, { ...clientOriginOf(request), log: request.log })
     return reply.code(204).send(null)
   })
 

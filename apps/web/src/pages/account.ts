@@ -277,6 +277,7 @@ const EVENT_WORDS: Record<string, string> = {
   email_changed: 'Email address changed',
   second_factor_added: 'Second factor added',
   second_factor_removed: 'Second factor removed',
+  recovery_codes_renewed: 'New recovery codes made (the old ones stopped working)',
   session_revoked: 'Session ended',
   refresh_reuse_detected: 'A used sign-in token came back: the session was ended',
   account_deletion_requested: 'Account deletion requested',
@@ -294,6 +295,7 @@ const METHOD_WORDS: Record<string, string> = {
   'password+totp': 'with the password and an authenticator code',
   'password+recovery_code': 'with the password and a recovery code',
   passkey: 'with a passkey',
+  totp: 'with an authenticator app',
 }
 const REVOKED_BY_WORDS: Record<string, string> = {
   user: 'by you',
