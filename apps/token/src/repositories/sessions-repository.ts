@@ -148,11 +148,14 @@ export function createSessionsRepository(doc: DynamoDBDocumentClient, tableName:
         KeyConditionExpression: 'activeUserId = :userId',
         ExpressionAttributeValues: { ':userId': userId },
         ScanIndexForward: false,
-        Limit: limit,
+        // One more than asked: `next` only when something follows (a last page is never empty).
+        Limit: limit + 1,
         ...(after === undefined ? {} : { ExclusiveStartKey: { activeUserId: userId, createdAt: after.createdAt, sessionId: after.sessionId } }),
       }))
-      const last = page.LastEvaluatedKey as { sessionId: string; createdAt: string } | undefined
-      return { sessions: (page.Items ?? []) as SessionRecord[], ...(last === undefined ? {} : { next: { sessionId: last.sessionId, createdAt: last.createdAt } }) }
+      const items = (page.Items ?? []) as SessionRecord[]
+      const sessions = items.slice(0, limit)
+      const last = sessions.at(-1)
+      return { sessions, ...(items.length > limit && last !== undefined ? { next: { sessionId: last.sessionId, createdAt: last.createdAt } } : {}) }
     },
 
     /**

@@ -124,18 +124,21 @@ export function createSecurityEventsRepository(doc: DynamoDBDocumentClient, tabl
   async function query(userId: string, page: { limit: number; cursor?: string | undefined }): Promise<{ items: Record<string, unknown>[]; next: { next?: string } } | undefined> {
     const after = page.cursor === undefined ? undefined : decodeCursor(page.cursor)
     if (page.cursor !== undefined && after === undefined) return undefined
-    const { Items = [], LastEvaluatedKey } = await doc.send(new QueryCommand({
+    const { Items = [] } = await doc.send(new QueryCommand({
       TableName: tableName,
       KeyConditionExpression: 'userId = :userId',
       ExpressionAttributeValues: { ':userId': userId },
       ScanIndexForward: false,
-      Limit: page.limit,
+      // One more than the page: a `next` only when there is something after it (never an empty last page).
+      Limit: page.limit + 1,
       ...(after === undefined ? {} : { ExclusiveStartKey: { userId, eventKey: after } }),
     }))
     const nowSec = now() / 1000
-    const items = Items.filter((item) => typeof item['expiresAt'] === 'number' && item['expiresAt'] > nowSec)
-    const last = LastEvaluatedKey?.['eventKey']
-    return { items, next: typeof last === 'string' ? { next: encodeCursor(last) } : {} }
+    const read = Items.slice(0, page.limit)
+    const more = Items.length > page.limit
+    const items = read.filter((item) => typeof item['expiresAt'] === 'number' && item['expiresAt'] > nowSec)
+    const last = read.at(-1)?.['eventKey']
+    return { items, next: more && typeof last === 'string' ? { next: encodeCursor(last) } : {} }
   }
 }
 
