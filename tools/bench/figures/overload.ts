@@ -12,6 +12,8 @@ interface Burst {
   shed: number[]
   /** Anything else: another status, a 503 without Retry-After, an error. */
   other: number
+  /** The 503s by their error message: which guard turned them away (bcrypt line, load shedding, a timeout). */
+  shedBy: Map<string, number>
 }
 
 /**
@@ -20,16 +22,19 @@ interface Burst {
  */
 async function burst(ctx: BenchContext, rate: number, seconds: number): Promise<Burst> {
   const pool = new Pool(ctx.stack.urls.gateway, { connections: Math.min(1024, Math.ceil(rate * 6) + 16) })
-  const result: Burst = { sent: 0, ok: 0, shed: [], other: 0 }
+  const result: Burst = { sent: 0, ok: 0, shed: [], other: 0, shedBy: new Map() }
   const pending: Promise<void>[] = []
   const send = (email: string): Promise<void> => {
     const begun = performance.now()
     return pool.request({ method: 'POST', path: '/auth/login', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email, password: ctx.password }), headersTimeout: 30_000, bodyTimeout: 30_000 })
       .then(async (response) => {
-        await response.body.dump()
+        const text = await response.body.text()
         if (response.statusCode === 200) result.ok++
-        else if (response.statusCode === 503 && response.headers['retry-after'] !== undefined) result.shed.push(performance.now() - begun)
-        else result.other++
+        else if (response.statusCode === 503 && response.headers['retry-after'] !== undefined) {
+          result.shed.push(performance.now() - begun)
+          const message = messageOf(text)
+          result.shedBy.set(message, (result.shedBy.get(message) ?? 0) + 1)
+        } else result.other++
       }, () => { result.other++ })
   }
   const started = performance.now()
@@ -45,6 +50,14 @@ async function burst(ctx: BenchContext, rate: number, seconds: number): Promise<
     await pool.close()
   }
   return result
+}
+
+function messageOf(body: string): string {
+  try {
+    return String((JSON.parse(body) as { error?: { message?: unknown } }).error?.message ?? 'no message')
+  } catch {
+    return 'not JSON'
+  }
 }
 
 async function allReady(ctx: BenchContext): Promise<string[]> {
@@ -90,7 +103,7 @@ export async function overloadFigures(ctx: BenchContext, sustainable: Measuremen
       baseline: { perSecond: sustainable.perSecond },
       goal: 'excess: 503 + Retry-After, p50 ≤ 100 ms; nothing else fails; all ready after',
       met: sent.other === 0 && sent.shed.length > 0 && shed.p50 <= 100 && down.length === 0,
-      note: `${sent.sent} sent: ${sent.ok} signed in, ${sent.shed.length} answered 503 with Retry-After (latencies above are theirs), ${sent.other} other${down.length === 0 ? '; every service ready after' : `; not ready after: ${down.join(', ')}`}`,
+      note: `${sent.sent} sent: ${sent.ok} signed in, ${sent.shed.length} answered 503 with Retry-After (latencies above are theirs${sent.shedBy.size === 0 ? '' : `; ${[...sent.shedBy].map(([message, count]) => `${count}× "${message}"`).join(', ')}`}), ${sent.other} other${down.length === 0 ? '; every service ready after' : `; not ready after: ${down.join(', ')}`}`,
     },
     {
       id: 'overload-introspection',
