@@ -13,18 +13,23 @@ t.test('quick mode produces every figure', { timeout: 150_000 }, async (t) => {
   const results = await runBench({ quick: true, cost: 4, endpoint, durationSec: 1, users: 24, connections: 4, loginConnections: 4, fromDist: false, log: (line) => t.comment(line) })
   const ids = results.figures.map((figure) => figure.id)
   t.same(ids, [
-    'login', 'refresh', 'introspection', 'introspection-metrics', 'contention', 'me',
+    'login', 'cpu-sign-in', 'refresh', 'cpu-refresh', 'introspection', 'cpu-introspection',
+    'introspection-metrics', 'contention', 'me',
     'rss-identity', 'rss-token', 'rss-gateway',
+    'overload', 'overload-introspection', 'overload-rss',
+    'dynamo-sign-in', 'dynamo-refresh',
     'startup-identity', 'startup-token', 'startup-gateway',
+    'lambda-init-identity', 'lambda-init-token', 'lambda-init-gateway',
     'bundle-identity', 'bundle-token', 'bundle-gateway',
+    'web-first-page',
   ])
   for (const figure of results.figures) {
     for (const side of [figure.measured, figure.baseline ?? {}]) {
-      for (const [key, value] of Object.entries(side)) {
-        if (key === 'failed' || /^p\d+$/.test(key)) t.ok(Number.isFinite(value) && value >= 0, `${figure.id} ${key} is a number`)
-        else t.ok(value > 0, `${figure.id} ${key} > 0`)
-      }
+      // A difference (CPU outside bcrypt) may come out below zero on a noisy machine, and a
+      // short burst may shed nothing: produced is all this checks, never how fast.
+      for (const [key, value] of Object.entries(side)) t.ok(Number.isFinite(value), `${figure.id} ${key} is a number`)
     }
+    if (figure.ratio !== undefined) t.ok(Number.isFinite(figure.ratio), `${figure.id} ratio is a number`)
   }
   t.match(markdownTable(results), /\| login\/s through the gateway/)
 })

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto'
-import { mkdtempSync, rmSync } from 'node:fs'
+import { mkdtempSync, rmSync, symlinkSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { createDynamoClients, createTables, tableNames } from '@gatehouse/dynamo'
@@ -9,11 +9,15 @@ import { seedUsers } from '../seed/seed.ts'
 import { startStack, type Stack } from '@gatehouse/stack'
 import { signIn } from './fixtures.ts'
 import { bundleFigures, memoryFigures, rssSampler, SERVICES, startupFigures } from './figures/footprint.ts'
+import { dynamoRequestFigures } from './figures/dynamo-requests.ts'
 import { contentionFigure, introspectionFigure } from './figures/introspection.ts'
+import { lambdaInitFigures } from './figures/lambda-init.ts'
 import { loginFigure } from './figures/login.ts'
 import { meFigure } from './figures/me.ts'
 import { metricsOverheadFigure } from './figures/metrics-overhead.ts'
+import { overloadFigures } from './figures/overload.ts'
 import { refreshFigure } from './figures/refresh.ts'
+import { webFigure } from './figures/web.ts'
 import { machine, type BenchResults } from './report.ts'
 import type { BenchContext, Figure } from './types.ts'
 
@@ -49,6 +53,8 @@ export async function runBench(options: BenchOptions): Promise<BenchResults> {
   // The bundle sizes are a figure of their own. Bundles that will not run are built in a folder of
   // their own, so a run from sources (the smoke test) never rewrites dist/ under another test.
   const bundleRoot = fromDist ? join(root, 'dist') : mkdtempSync(join(tmpdir(), 'gatehouse-bench-'))
+  // The bundles leave bcrypt outside: from a folder outside the repository it resolves through this link.
+  if (!fromDist) symlinkSync(join(root, 'node_modules'), join(bundleRoot, 'node_modules'), 'dir')
   for (const name of SERVICES) {
     log(`building the ${name} bundle`)
     await bundleApp(`apps/${name}`, bundleRoot)
@@ -99,16 +105,23 @@ export async function runBench(options: BenchOptions): Promise<BenchResults> {
     ctx.sessions = await signIn(stack, seeded.emails.slice(0, connections), PASSWORD)
     ctx.refreshSessions = await signIn(stack, seeded.emails.slice(0, connections * 2), PASSWORD)
     const figures: Figure[] = []
-    figures.push(await loginFigure(ctx))
-    figures.push(await refreshFigure(ctx))
+    const login = await loginFigure(ctx)
+    figures.push(login.figure, login.cpu)
+    const refresh = await refreshFigure(ctx)
+    figures.push(refresh.figure, refresh.cpu)
     const introspection = await introspectionFigure(ctx)
-    figures.push(introspection.figure)
+    figures.push(introspection.figure, introspection.cpu)
     figures.push(await metricsOverheadFigure(ctx))
     figures.push(await contentionFigure(ctx, introspection.alone))
     figures.push(await meFigure(ctx))
+    // The memory figures end before the burst: its peak is a figure of its own (overload-rss).
     figures.push(...memoryFigures(rss.idle, rss.stop()))
+    figures.push(...(await overloadFigures(ctx, login.service)))
+    figures.push(...(await dynamoRequestFigures(ctx)))
     figures.push(...(await startupFigures(ctx)))
+    figures.push(...(await lambdaInitFigures(ctx, bundleRoot)))
     figures.push(...bundleFigures(bundleRoot))
+    figures.push(await webFigure(ctx, bundleRoot))
     return {
       startedAt,
       mode: options.quick ? 'quick' : 'full',

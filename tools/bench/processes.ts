@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess } from 'node:child_process'
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process'
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { freePort } from '@gatehouse/dynamo-local'
@@ -63,4 +63,43 @@ export async function spawnUntilReady(args: string[], env: Record<string, string
 
 export function startBaseline(mode: 'bare' | 'verify', env: Record<string, string> = {}): Promise<Spawned> {
   return spawnUntilReady([BASELINE], { PATH: process.env['PATH'] ?? '', BENCH_MODE: mode, ...env })
+}
+
+let ticksPerSecond: number | undefined
+/** The kernel's clock ticks per second (`getconf CLK_TCK`), 100 where getconf is missing. */
+export function clockTicks(): number {
+  if (ticksPerSecond === undefined) {
+    try {
+      ticksPerSecond = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100
+    } catch {
+      ticksPerSecond = 100
+    }
+  }
+  return ticksPerSecond
+}
+
+/**
+ * CPU time (user + system) a process has used so far, in ms, from /proc/<pid>/stat: fields 14 and
+ * 15 (utime, stime), counted after the `)` that ends the command name, which may hold spaces.
+ */
+export function cpuMs(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
+  return ((Number(fields[11]) + Number(fields[12])) * 1000) / clockTicks()
+}
+
+/** CPU ms each named process used while `work` ran, read from /proc before and after. */
+export async function cpuDuring<T>(pids: Record<string, number>, work: () => Promise<T>): Promise<{ result: T; cpu: Record<string, number> }> {
+  const before = Object.fromEntries(Object.entries(pids).map(([name, pid]) => [name, cpuMs(pid)]))
+  const result = await work()
+  const cpu = Object.fromEntries(Object.entries(pids).map(([name, pid]) => [name, cpuMs(pid) - (before[name] as number)]))
+  return { result, cpu }
+}
+
+/** The same for this process (process.cpuUsage counts every thread, libuv's pool included), in ms. */
+export async function ownCpuDuring<T>(work: () => Promise<T>): Promise<{ result: T; cpuMs: number }> {
+  const before = process.cpuUsage()
+  const result = await work()
+  const used = process.cpuUsage(before)
+  return { result, cpuMs: (used.user + used.system) / 1000 }
 }

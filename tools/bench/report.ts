@@ -31,6 +31,10 @@ export function machine(): Machine {
 const NAMES: Record<string, string> = {
   perSecond: '/s', p50: 'p50 ms', p99: 'p99 ms', ms: 'ms', idleMb: 'idle MB', loadMb: 'load MB',
   mainBytes: 'main', lambdaBytes: 'lambda', failed: 'failed', loginsPerSecond: 'logins/s',
+  outsideMs: 'outside bcrypt ms', compareMs: 'compare ms', cpuMs: 'CPU ms', cpuUs: 'CPU µs',
+  gatewayMs: 'gateway ms', identityMs: 'identity ms', tokenMs: 'token ms', rawTransactionMs: 'raw transaction ms',
+  requests: 'requests', offeredPerSecond: 'offered/s', okPerSecond: 'signed in/s', shedPct: '503 %',
+  afterMb: 'after MB', beforeMb: 'before MB', scriptGzipBytes: 'gzip', scriptBytes: 'script',
 }
 
 function format(key: string, value: number): string {
@@ -56,5 +60,7 @@ export function markdownTable(results: BenchResults): string {
     const met = figure.met === null ? 'reported' : figure.met ? 'yes' : '**no**'
     lines.push(`| ${figure.title} | ${cell(figure.measured)} | ${cell(figure.baseline)} | ${ratio} | ${figure.goal} | ${met} |`)
   }
+  const notes = results.figures.filter((figure) => figure.note !== undefined)
+  if (notes.length > 0) lines.push('', ...notes.map((figure) => `- ${figure.title}: ${figure.note}`))
   return `${lines.join('\n')}\n`
 }

@@ -8,7 +8,7 @@
 import { cpSync, existsSync, mkdirSync, writeFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import { basename, dirname, join, relative } from 'node:path'
-import { build } from 'esbuild'
+import { build, type BuildOptions } from 'esbuild'
 
 const root = join(import.meta.dirname, '..', '..')
 export const EXTERNAL = ['bcrypt']
@@ -29,6 +29,25 @@ function copyAssets(name: string, outdir: string): void {
   }
 }
 
+/** How every server bundle is built (the benchmark's bare Lambda too, so the two compare alike). */
+export const BUNDLE_OPTIONS = {
+  bundle: true,
+  platform: 'node',
+  format: 'esm',
+  target: 'node24',
+  outExtension: { '.js': '.mjs' },
+  external: EXTERNAL,
+  sourcemap: 'linked',
+  minify: true,
+  keepNames: true,
+  legalComments: 'linked',
+  logLevel: 'warning',
+  // CommonJS dependencies inside an ESM bundle still call require() and read __dirname.
+  banner: {
+    js: "import { createRequire as __cr } from 'node:module'; import { fileURLToPath as __fu } from 'node:url'; import { dirname as __dn } from 'node:path'; const require = __cr(import.meta.url); const __filename = __fu(import.meta.url); const __dirname = __dn(__filename);",
+  },
+} satisfies BuildOptions
+
 /** Bundles into `<outRoot>/<projectRoot>`; dist/ unless a caller (the benchmark's smoke run) wants its own. */
 export async function bundleApp(projectRoot: string, outRoot = join(root, 'dist')): Promise<Record<string, number>> {
   const name = basename(projectRoot)
@@ -38,24 +57,10 @@ export async function bundleApp(projectRoot: string, outRoot = join(root, 'dist'
   const named: Record<string, string> = { main: 'main', lambda: 'lambda', 'mail-worker': 'mail-worker-lambda' }
   const entries = Object.entries(named).filter(([, source]) => existsSync(join(root, projectRoot, 'src', `${source}.ts`)))
   const result = await build({
+    ...BUNDLE_OPTIONS,
     entryPoints: Object.fromEntries(entries.map(([output, source]) => [output, join(root, projectRoot, 'src', `${source}.ts`)])),
     outdir,
-    bundle: true,
-    platform: 'node',
-    format: 'esm',
-    target: 'node24',
-    outExtension: { '.js': '.mjs' },
-    external: EXTERNAL,
-    sourcemap: 'linked',
-    minify: true,
-    keepNames: true,
-    legalComments: 'linked',
     metafile: true,
-    logLevel: 'warning',
-    // CommonJS dependencies inside an ESM bundle still call require() and read __dirname.
-    banner: {
-      js: "import { createRequire as __cr } from 'node:module'; import { fileURLToPath as __fu } from 'node:url'; import { dirname as __dn } from 'node:path'; const require = __cr(import.meta.url); const __filename = __fu(import.meta.url); const __dirname = __dn(__filename);",
-    },
   })
   const sizes: Record<string, number> = {}
   for (const [file, output] of Object.entries(result.metafile.outputs)) {

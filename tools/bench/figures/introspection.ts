@@ -1,7 +1,8 @@
 import { basicAuthorization } from '@gatehouse/platform'
-import { httpLoad, throughputFigure, type Measurement } from '../load.ts'
-import { startBaseline } from '../processes.ts'
+import { httpLoad, round, throughputFigure, type Measurement } from '../load.ts'
+import { cpuDuring, startBaseline } from '../processes.ts'
 import type { BenchContext, Figure } from '../types.ts'
+import { servicePids } from './cpu.ts'
 import { loginLoad } from './login.ts'
 
 /** RFC 7662 introspection as a resource server calls it, over the signed-in sessions' tokens. */
@@ -18,24 +19,43 @@ export function introspectionLoad(ctx: BenchContext, url: string, durationSec = 
   })
 }
 
-/** The token service's /introspect against a bare Fastify route that only verifies the JWT. */
-export async function introspectionFigure(ctx: BenchContext): Promise<{ figure: Figure; alone: Measurement }> {
+/**
+ * The token service's /introspect against a bare Fastify route that only verifies the JWT, each in
+ * its own process; the CPU figure divides each process's CPU (from /proc) by what it answered.
+ */
+export async function introspectionFigure(ctx: BenchContext): Promise<{ figure: Figure; cpu: Figure; alone: Measurement }> {
   const bare = await startBaseline('verify', {
     JWKS_URL: `${ctx.stack.urls.token}/.well-known/jwks.json`,
     JWT_ISSUER: ctx.stack.urls.gateway,
     JWT_AUDIENCE: 'gatehouse',
   })
   let baseline: Measurement
+  let bareCpu: number
   try {
     ctx.log(`introspection: bare Fastify verifying the same JWT, ${ctx.connections} connections`)
-    baseline = await introspectionLoad(ctx, bare.url)
+    const measured = await cpuDuring({ bare: bare.child.pid as number }, () => introspectionLoad(ctx, bare.url))
+    baseline = measured.result
+    bareCpu = measured.cpu['bare'] as number
   } finally {
     await bare.stop()
   }
   ctx.log(`introspection: the token service's POST /introspect, ${ctx.connections} connections`)
-  const service = await introspectionLoad(ctx, ctx.stack.urls.token)
+  const { result: service, cpu } = await cpuDuring(servicePids(ctx, ['token']), () => introspectionLoad(ctx, ctx.stack.urls.token))
+  const cpuUs = ((cpu['token'] as number) * 1000) / Math.max(1, service.ok)
+  const bareUs = (bareCpu * 1000) / Math.max(1, baseline.ok)
   return {
     alone: service,
+    cpu: {
+      id: 'cpu-introspection',
+      title: 'CPU per introspection (token service)',
+      measured: { cpuUs: round(cpuUs, 1) },
+      baseline: { cpuUs: round(bareUs, 1) },
+      ratio: cpuUs / bareUs,
+      ratioOf: 'token CPU ÷ bare route CPU, per answer',
+      goal: '≤ 1.3× and ≤ 50 µs',
+      met: cpuUs / bareUs <= 1.3 && cpuUs <= 50,
+      note: `over ${service.ok} introspections and ${baseline.ok} bare verifications`,
+    },
     figure: throughputFigure({
       id: 'introspection',
       title: 'introspection/s (token service, RS256)',
