@@ -16,6 +16,7 @@ import { loginFigure } from './figures/login.ts'
 import { meFigure } from './figures/me.ts'
 import { metricsOverheadFigure } from './figures/metrics-overhead.ts'
 import { overloadFigures } from './figures/overload.ts'
+import { peerFigures } from './figures/peer.ts'
 import { refreshFigure } from './figures/refresh.ts'
 import { webFigure } from './figures/web.ts'
 import { machine, type BenchResults } from './report.ts'
@@ -122,6 +123,15 @@ export async function runBench(options: BenchOptions): Promise<BenchResults> {
     figures.push(...(await lambdaInitFigures(ctx, bundleRoot)))
     figures.push(...bundleFigures(bundleRoot))
     figures.push(await webFigure(ctx, bundleRoot))
+    // The peer only in full mode: it needs PostgreSQL and its own install, and the quick mode runs in CI.
+    if (!options.quick) {
+      figures.push(...(await peerFigures(ctx, {
+        signIn: login.service,
+        signInOutsideMs: login.cpu.measured['outsideMs'] as number,
+        introspection: introspection.alone,
+        introspectionCpuMs: (introspection.cpu.measured['cpuUs'] as number) / 1000,
+      })))
+    }
     return {
       startedAt,
       mode: options.quick ? 'quick' : 'full',
