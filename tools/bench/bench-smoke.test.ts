@@ -9,7 +9,10 @@ import { markdownTable } from './report.ts'
 const endpoint = process.env['DYNAMODB_ENDPOINT']
 if (endpoint === undefined) throw new Error('run through npm test: DYNAMODB_ENDPOINT is not set')
 
-t.test('quick mode produces every figure', { timeout: 150_000 }, async (t) => {
+// The quick mode builds bundles and runs every figure: minutes on a busy runner, not seconds.
+t.setTimeout(420_000)
+
+t.test('quick mode produces every figure', { timeout: 400_000 }, async (t) => {
   const results = await runBench({ quick: true, cost: 4, endpoint, durationSec: 1, users: 24, connections: 4, loginConnections: 4, fromDist: false, log: (line) => t.comment(line) })
   const ids = results.figures.map((figure) => figure.id)
   t.same(ids, [
