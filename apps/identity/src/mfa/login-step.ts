@@ -73,7 +73,7 @@ export function createLoginStep(deps: LoginStepDeps) {
     const user = await deps.users.getById(ticket.userId)
     // Disabled (the admin API) between the password and the code: the ticket is dead, like an expired one.
     if (user === undefined || user.disabledAt !== undefined) throw rejected()
-    return user
+    return { user, attempts: ticket.attempts }
   }
 
   /**
@@ -81,7 +81,9 @@ export function createLoginStep(deps: LoginStepDeps) {
    * single-use and bound to that user. Counts nothing: the assertion is counted when it is sent.
    */
   async function passkeyOptions(mfaToken: string, deviceId: string): Promise<PublicKeyCredentialRequestOptionsJSON> {
-    const user = await ticketUser(hashToken(mfaToken), deviceId, Math.floor(now() / 1000))
+    const { user, attempts } = await ticketUser(hashToken(mfaToken), deviceId, Math.floor(now() / 1000))
+    // A ticket whose attempts are spent is dead: no ceremony for an answer it could not take.
+    if (attempts >= deps.maxAttempts) throw rejected()
     return deps.passkeys.secondFactorOptions(user.userId).catch((error: unknown) => {
       throw error instanceof AppError && error.statusCode === 401 ? rejected() : error
     })
@@ -110,7 +112,7 @@ export function createLoginStep(deps: LoginStepDeps) {
     }
     const ticketHash = hashToken(mfaToken)
     const nowSec = Math.floor(now() / 1000)
-    const user = await ticketUser(ticketHash, deviceId, nowSec)
+    const { user } = await ticketUser(ticketHash, deviceId, nowSec)
     // The account's throttle first (429 while it is locked), then this ticket's own budget.
     const attempt = await deps.throttle.begin(user.email, deviceId)
     const outcome = await settleAttempt(attempt, async () => {
