@@ -72,6 +72,27 @@ t.test('password, then "Use a passkey" at the second step: signed in, amr pwd + 
   t.same(cspViolations, [], 'no CSP violation')
 })
 
+t.test('a sign-in step whose attempts are spent: "Use a passkey" says so in words', async (t) => {
+  const { context, page, cspViolations } = await world.newPage()
+  t.teardown(() => context.close())
+  await virtualAuthenticator(context, page)
+  await page.goto(`${origin}/sign-in`)
+  await page.getByLabel('Email').fill(email)
+  await page.getByLabel('Password').fill(password)
+  await page.getByRole('button', { name: 'Sign in', exact: true }).click()
+  await page.getByRole('heading', { name: 'Two-step verification' }).waitFor()
+  // Five wrong codes spend the ticket (and lock the account a while: this test is the file's last in the browser).
+  for (let attempt = 1; attempt <= 5; attempt += 1) {
+    await page.getByLabel('Authenticator code').fill(attempt % 2 === 0 ? '000000' : '999999')
+    await Promise.all([page.waitForResponse('**/auth/login/mfa'), page.getByRole('button', { name: 'Verify' }).click()])
+  }
+  await page.getByRole('button', { name: 'Use a passkey' }).click()
+  await page.getByRole('alert').filter({ hasText: /could not be verified, or this sign-in step has expired/ }).waitFor()
+  t.pass('the refusal in words, beside the button')
+  t.equal(page.url(), `${origin}/sign-in`, 'not signed in')
+  t.same(cspViolations, [], 'no CSP violation')
+})
+
 t.test('the passkey step over the API: a bad ticket gets no options; exactly one proof', async (t) => {
   const headers = { 'content-type': 'application/json', cookie: `gh_device=${'d'.repeat(43)}` }
   const options = await fetch(`${origin}/auth/login/mfa/passkey/options`, { method: 'POST', headers, body: JSON.stringify({ mfaToken: 'not-a-ticket' }) })
