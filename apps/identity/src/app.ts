@@ -145,11 +145,30 @@ export async function buildIdentity(config: IdentityConfig, options: BuildOption
   const secondFactor = createSecondFactor({ factors, keys, now, onRecoveryCodeUsed: notices.recoveryCodeUsed })
   const identityMetrics = createIdentityMetrics(metrics)
   const signedIn = createSignInCompletion({ events, users, notices: mail.notices, newDeviceNotice: config.NEW_DEVICE_SIGNIN_NOTICE === 'on', now, log: app.log, counted: () => identityMetrics.signIns.success.inc() })
+  const findUser = async (userId: string) => {
+    const user = await users.getById(userId)
+    return user === undefined ? undefined : { email: user.email, scope: user.scope, disabled: user.disabledAt !== undefined, emailVerified: user.emailVerified === true }
+  }
+  const passkeys = createPasskeyService({
+    passkeys: createPasskeysRepository(dynamo.doc, tables.Passkeys),
+    challenges: createChallengesRepository(dynamo.doc, tables.WebAuthnChallenges),
+    findUser,
+    config: {
+      rpId: config.WEBAUTHN_RP_ID,
+      rpName: config.WEBAUTHN_RP_NAME,
+      origins: config.WEBAUTHN_ORIGINS.split(','),
+      challengeTtlSeconds: config.WEBAUTHN_CHALLENGE_TTL_SECONDS,
+      maxPerUser: config.PASSKEYS_MAX_PER_USER,
+    },
+    now,
+    notify: { added: notices.passkeyAdded, removed: notices.passkeyRemoved },
+  })
   const loginStep = createLoginStep({
     tickets: createTicketsRepository(dynamo.doc, tables.MfaTickets),
     users,
     throttle,
     secondFactor,
+    passkeys,
     signedIn,
     now,
     ticketTtlSeconds: config.MFA_TICKET_TTL_SECONDS,
@@ -216,24 +235,6 @@ export async function buildIdentity(config: IdentityConfig, options: BuildOption
   })
 
   metrics.gauge('gatehouse_bcrypt_queue_depth', 'bcrypt hashes and compares waiting for a slot', () => hasher.queued)
-  const findUser = async (userId: string) => {
-    const user = await users.getById(userId)
-    return user === undefined ? undefined : { email: user.email, scope: user.scope, disabled: user.disabledAt !== undefined, emailVerified: user.emailVerified === true }
-  }
-  const passkeys = createPasskeyService({
-    passkeys: createPasskeysRepository(dynamo.doc, tables.Passkeys),
-    challenges: createChallengesRepository(dynamo.doc, tables.WebAuthnChallenges),
-    findUser,
-    config: {
-      rpId: config.WEBAUTHN_RP_ID,
-      rpName: config.WEBAUTHN_RP_NAME,
-      origins: config.WEBAUTHN_ORIGINS.split(','),
-      challengeTtlSeconds: config.WEBAUTHN_CHALLENGE_TTL_SECONDS,
-      maxPerUser: config.PASSKEYS_MAX_PER_USER,
-    },
-    now,
-    notify: { added: notices.passkeyAdded, removed: notices.passkeyRemoved },
-  })
   // What a passkey sign-in carries to the token service, or 403 EMAIL_NOT_VERIFIED (REQUIRE_VERIFIED_EMAIL).
   const signInOf = async (userId: string): Promise<{ scope: string; emailVerified: boolean }> => {
     const user = await findUser(userId)

@@ -13,8 +13,8 @@ export const RecoveryCodeSchema = Type.String({ minLength: 1, maxLength: 64, des
 /** An opaque mfaToken; loose bounds, so a mangled one reads as a dead ticket (401), not a schema error. */
 export const MfaTokenSchema = Type.String({ minLength: 1, maxLength: 512, description: 'The mfaToken from the 403 MFA_REQUIRED answer' })
 
-/** `details.methods` of MFA_REQUIRED: the ways this user can finish signing in. */
-export const MfaMethodSchema = Type.Union([Type.Literal('totp'), Type.Literal('recovery_code')])
+/** `details.methods` of MFA_REQUIRED: the ways this user can finish signing in (`passkey` when the user has one). */
+export const MfaMethodSchema = Type.Union([Type.Literal('totp'), Type.Literal('recovery_code'), Type.Literal('passkey')])
 export type MfaMethod = Static<typeof MfaMethodSchema>
 
 /** RFC 8176 authentication method references. */

@@ -1,6 +1,7 @@
 import { Type, type Static } from '@sinclair/typebox'
 import { DeviceIdSchema, PresentedPasswordSchema } from './identity-api.ts'
 import { MfaTokenSchema, SecondFactorFields, TotpCodeSchema } from './mfa-api.ts'
+import { AuthenticationResponseSchema } from './passkeys.ts'
 
 /**
  * Identity's internal second-factor routes (`/v1/users/:userId/mfa…`, `/v1/mfa/verify`). The
@@ -27,10 +28,16 @@ export const SensitiveMfaRequestSchema = Type.Object(
 )
 export type SensitiveMfaRequest = Static<typeof SensitiveMfaRequestSchema>
 
-// POST /v1/mfa/verify → 200 MfaVerifyResponse; 401 INVALID_CREDENTIALS (one answer for every
-// failure); 429 TOO_MANY_ATTEMPTS (the account's login throttle)
+// POST /v1/mfa/verify → 200 MfaVerifyResponse; 400 unless exactly one of code, recoveryCode,
+// passkey; 401 INVALID_CREDENTIALS (one answer for every failure); 429 TOO_MANY_ATTEMPTS (the
+// account's login throttle)
 export const MfaVerifyRequestSchema = Type.Object(
-  { mfaToken: MfaTokenSchema, deviceId: DeviceIdSchema, ...SecondFactorFields },
+  { mfaToken: MfaTokenSchema, deviceId: DeviceIdSchema, ...SecondFactorFields, passkey: Type.Optional(AuthenticationResponseSchema) },
   { additionalProperties: false },
 )
 export type MfaVerifyRequest = Static<typeof MfaVerifyRequestSchema>
+
+// POST /v1/mfa/passkey/options → 200 CeremonyOptions (the ticket user's passkeys, a challenge bound
+// to that user); 401 INVALID_CREDENTIALS for a dead, used or foreign ticket
+export const MfaPasskeyOptionsRequestSchema = Type.Object({ mfaToken: MfaTokenSchema, deviceId: DeviceIdSchema }, { additionalProperties: false })
+export type MfaPasskeyOptionsRequest = Static<typeof MfaPasskeyOptionsRequestSchema>

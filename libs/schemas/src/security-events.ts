@@ -55,7 +55,7 @@ export const SecurityEventSchema = Type.Object({
   ip: Type.Union([Type.String(), Type.Null()], { description: 'Network the request came from: an IPv4 /24 or an IPv6 /48' }),
   userAgent: Type.Union([Type.String(), Type.Null()]),
   sessionId: Type.Optional(SessionIdSchema),
-  /** sign_in: how the user proved who they are (`password`, `password+totp`, `password+recovery_code`; later `passkey`). */
+  /** sign_in: how the user proved who they are (`password`, `password+totp`, `password+recovery_code`; `password+passkey`, `passkey`). */
   method: Type.Optional(Type.String({ maxLength: 32 })),
   /** sign_in: first sign-in to this account from this device (its device cookie). */
   newDevice: Type.Optional(Type.Boolean()),

@@ -5,23 +5,13 @@
  */
 import t from 'tap'
 import { randomBytes } from 'node:crypto'
-import type { BrowserContext, Page } from 'playwright-core'
-import { startWorld } from './support.ts'
+import { startWorld, virtualAuthenticator } from './support.ts'
 
 const world = await startWorld()
 t.teardown(() => world.stop())
 const { origin } = world
 const email = `passkey-${randomBytes(3).toString('hex')}@example.com`
 const password = 'a perfectly fine passphrase'
-
-async function virtualAuthenticator(context: BrowserContext, page: Page) {
-  const cdp = await context.newCDPSession(page)
-  await cdp.send('WebAuthn.enable')
-  const { authenticatorId } = await cdp.send('WebAuthn.addVirtualAuthenticator', {
-    options: { protocol: 'ctap2', transport: 'internal', hasResidentKey: true, hasUserVerification: true, isUserVerified: true, automaticPresenceSimulation: true },
-  })
-  return { credentials: async () => (await cdp.send('WebAuthn.getCredentials', { authenticatorId })).credentials }
-}
 
 t.test('add a passkey, sign in with it alone, rename and remove it', async (t) => {
   const { context, page, cspViolations } = await world.newPage()

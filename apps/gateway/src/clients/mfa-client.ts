@@ -1,10 +1,13 @@
 import { AppError } from '@gatehouse/platform'
 import {
+  CeremonyOptionsSchema,
   ErrorCodes,
   MfaStatusSchema,
   MfaVerifyResponseSchema,
   RecoveryCodesResponseSchema,
   TotpSetupResponseSchema,
+  type CeremonyOptions,
+  type MfaPasskeyOptionsRequest,
   type MfaStatus,
   type MfaVerifyRequest,
   type MfaVerifyResponse,
@@ -25,6 +28,7 @@ export interface MfaClient {
   regenerateRecoveryCodes(context: CallContext, userId: string, request: SensitiveMfaRequest): Promise<RecoveryCodesResponse>
   status(context: CallContext, userId: string): Promise<MfaStatus>
   verify(context: CallContext, request: MfaVerifyRequest): Promise<MfaVerifyResponse>
+  passkeyOptions(context: CallContext, request: MfaPasskeyOptionsRequest): Promise<CeremonyOptions>
 }
 
 const userPath = (userId: string, rest: string): string => `/v1/users/${encodeURIComponent(userId)}/mfa${rest}`
@@ -81,6 +85,13 @@ export function createMfaClient(downstream: Downstream): MfaClient {
       if (badCredentials(answer)) throw new AppError(401, ErrorCodes.INVALID_CREDENTIALS, 'The code is not valid, or this sign-in step has expired; sign in again')
       if (answer.status === 429) throw tooManyAttempts(answer)
       throw clientError(answer) ?? unexpectedAnswer(context, downstream, answer)
+    },
+
+    async passkeyOptions(context, request) {
+      const answer = await post(context, '/v1/mfa/passkey/options', request)
+      if (answer.status === 200) return checkedBody(context, downstream, answer, CeremonyOptionsSchema)
+      if (badCredentials(answer)) throw new AppError(401, ErrorCodes.INVALID_CREDENTIALS, 'This sign-in step has expired; sign in again')
+      throw unexpectedAnswer(context, downstream, answer)
     },
   }
 }

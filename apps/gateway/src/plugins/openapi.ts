@@ -19,7 +19,7 @@ export async function registerOpenApi(app: App, config: GatewayConfig): Promise<
         { name: 'auth', description: 'Sign-up, sign-in, refresh and sign-out' },
         { name: 'account', description: 'The signed-in user, their sessions and password' },
         { name: 'mfa', description: 'Second factors: an authenticator app (TOTP) and recovery codes' },
-        { name: 'passkeys', description: 'WebAuthn passkeys: add, list, rename, remove, and passwordless sign-in' },
+        { name: 'passkeys', description: 'WebAuthn passkeys: add, list, rename, remove, and passwordless sign-in (as a second factor: POST /auth/login/mfa/passkey/options, then POST /auth/login/mfa)' },
         { name: 'keys', description: 'Public keys to verify access tokens' },
       ],
       components: {

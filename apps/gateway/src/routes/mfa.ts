@@ -1,13 +1,13 @@
 import type { FastifyReply, FastifyRequest } from 'fastify'
 import { AppError, type App } from '@gatehouse/platform'
-import { ErrorCodes, MfaStatusSchema, RecoveryCodesResponseSchema, TotpSetupResponseSchema, type TokenPair } from '@gatehouse/schemas'
+import { CeremonyOptionsSchema, ErrorCodes, MfaStatusSchema, RecoveryCodesResponseSchema, TotpSetupResponseSchema, type TokenPair } from '@gatehouse/schemas'
 import { principalOf } from '../plugins/bearer-auth.ts'
 import type { DeviceCookie } from '../plugins/device-cookie.ts'
 import type { AuthLimits } from '../plugins/rate-limits.ts'
 import type { RefreshCookie } from '../plugins/refresh-cookie.ts'
 import type { MfaFlows } from '../services/mfa-flows.ts'
 import { AccessTokenResponseSchema, BearerHeadersSchema, type AccessTokenResponse } from '../schemas/auth.ts'
-import { LoginMfaBodySchema, SensitiveMfaBodySchema, TotpConfirmBodySchema, TotpSetupBodySchema } from '../schemas/mfa.ts'
+import { LoginMfaBodySchema, LoginMfaPasskeyOptionsBodySchema, SensitiveMfaBodySchema, TotpConfirmBodySchema, TotpSetupBodySchema } from '../schemas/mfa.ts'
 import { COMMON_ERRORS, errorResponses } from './error-responses.ts'
 
 export interface MfaRouteDeps {
@@ -30,10 +30,28 @@ export function registerMfaRoutes(app: App, deps: MfaRouteDeps): void {
     return { accessToken: pair.accessToken, tokenType: 'Bearer', expiresIn: pair.expiresIn }
   }
 
+  const deadTicket = (): AppError => new AppError(401, ErrorCodes.INVALID_CREDENTIALS, 'The code is not valid, or this sign-in step has expired; sign in again')
+
+  app.post('/auth/login/mfa/passkey/options', {
+    schema: {
+      tags: ['auth'],
+      summary: 'Second step of sign-in with a passkey: WebAuthn request options for the mfaToken\'s user (their passkeys, a single-use challenge)',
+      body: LoginMfaPasskeyOptionsBodySchema,
+      response: { 200: CeremonyOptionsSchema, ...errorResponses(...COMMON_ERRORS, 401, 403, 413, 415) },
+    },
+    onRequest: [csrf],
+    preParsing: [limits.loginPerIp],
+  }, async (request) => {
+    // Bound to the device cookie like the code step: without it, the ticket is dead.
+    const deviceId = deviceCookie.read(request)
+    if (deviceId === undefined) throw deadTicket()
+    return flows.passkeyOptions(request, request.body.mfaToken, deviceId)
+  })
+
   app.post('/auth/login/mfa', {
     schema: {
       tags: ['auth'],
-      summary: 'Second step of sign-in: the mfaToken from 403 MFA_REQUIRED and a code (or a recovery code)',
+      summary: 'Second step of sign-in: the mfaToken from 403 MFA_REQUIRED and exactly one of a code, a recovery code or a passkey assertion',
       body: LoginMfaBodySchema,
       response: { 200: AccessTokenResponseSchema, ...errorResponses(...COMMON_ERRORS, 401, 403, 413, 415) },
     },
@@ -41,8 +59,13 @@ export function registerMfaRoutes(app: App, deps: MfaRouteDeps): void {
     preParsing: [limits.loginPerIp],
   }, async (request, reply) => {
     // The ticket is bound to the device cookie that started the sign-in: without it, it is dead.
+    const { code, recoveryCode, passkey } = request.body
+    const sent = [code, recoveryCode, passkey].filter((value) => value !== undefined).length
+    if (sent !== 1) {
+      throw new AppError(400, ErrorCodes.VALIDATION_FAILED, 'Send exactly one of code, recoveryCode or passkey', { details: { field: sent === 0 ? 'code' : 'passkey' } })
+    }
     const deviceId = deviceCookie.read(request)
-    if (deviceId === undefined) throw new AppError(401, ErrorCodes.INVALID_CREDENTIALS, 'The code is not valid, or this sign-in step has expired; sign in again')
+    if (deviceId === undefined) throw deadTicket()
     const hinted = { userAgent: request.headers['user-agent'], ip: request.ip }
     return issue(reply, await flows.loginMfa(request, request.body, deviceId, hinted))
   })

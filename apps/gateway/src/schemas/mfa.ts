@@ -1,5 +1,5 @@
 import { Type, type Static } from '@sinclair/typebox'
-import { MfaTokenSchema, SecondFactorFields, TotpCodeSchema } from '@gatehouse/schemas'
+import { AuthenticationResponseSchema, MfaTokenSchema, SecondFactorFields, TotpCodeSchema } from '@gatehouse/schemas'
 import { PresentedPasswordSchema } from './auth.ts'
 
 /** Public bodies of the second-factor endpoints; the answers reuse the shared schemas. */
@@ -14,6 +14,12 @@ export type TotpConfirmBody = Static<typeof TotpConfirmBodySchema>
 export const SensitiveMfaBodySchema = Type.Object({ currentPassword: PresentedPasswordSchema, ...SecondFactorFields }, { additionalProperties: false })
 export type SensitiveMfaBody = Static<typeof SensitiveMfaBodySchema>
 
-/** `{mfaToken, code}` or `{mfaToken, recoveryCode}`. */
-export const LoginMfaBodySchema = Type.Object({ mfaToken: MfaTokenSchema, ...SecondFactorFields }, { additionalProperties: false })
+/** `{mfaToken, code}`, `{mfaToken, recoveryCode}` or `{mfaToken, passkey}`: exactly one of the three (400 otherwise). */
+export const LoginMfaBodySchema = Type.Object({
+  mfaToken: MfaTokenSchema,
+  ...SecondFactorFields,
+  passkey: Type.Optional(AuthenticationResponseSchema),
+}, { additionalProperties: false })
 export type LoginMfaBody = Static<typeof LoginMfaBodySchema>
+
+export const LoginMfaPasskeyOptionsBodySchema = Type.Object({ mfaToken: MfaTokenSchema }, { additionalProperties: false })

@@ -2,7 +2,10 @@ import { Type } from '@sinclair/typebox'
 import type { FastifyRequest } from 'fastify'
 import type { RequestOrigin } from '@gatehouse/dynamo'
 import { clientOriginOf, type App } from '@gatehouse/platform'
+import type { AuthenticationResponseJSON } from '@simplewebauthn/server'
 import {
+  CeremonyOptionsSchema,
+  MfaPasskeyOptionsRequestSchema,
   MfaStatusSchema,
   MfaVerifyRequestSchema,
   MfaVerifyResponseSchema,
@@ -72,12 +75,21 @@ export function registerMfaRoutes(app: App, service: MfaService, loginStep: Logi
 
   app.post('/v1/mfa/verify', {
     schema: {
-      summary: 'The second step of sign-in: an mfaToken and a code',
+      summary: 'The second step of sign-in: an mfaToken and a code, a recovery code or a passkey assertion',
       body: MfaVerifyRequestSchema,
       response: { 200: MfaVerifyResponseSchema, 429: ErrorRef, ...commonErrors },
     },
   }, async (request) => {
-    const { mfaToken, deviceId, code, recoveryCode } = request.body
-    return loginStep.complete(mfaToken, deviceId, { code, recoveryCode }, { ...clientOriginOf(request), log: request.log })
+    const { mfaToken, deviceId, code, recoveryCode, passkey } = request.body
+    const proof = { code, recoveryCode, passkey: passkey as unknown as AuthenticationResponseJSON | undefined }
+    return loginStep.complete(mfaToken, deviceId, proof, { ...clientOriginOf(request), log: request.log })
   })
+
+  app.post('/v1/mfa/passkey/options', {
+    schema: {
+      summary: 'The second step of sign-in with a passkey: request options for the mfaToken\'s user',
+      body: MfaPasskeyOptionsRequestSchema,
+      response: { 200: CeremonyOptionsSchema, ...commonErrors },
+    },
+  }, async (request) => loginStep.passkeyOptions(request.body.mfaToken, request.body.deviceId))
 }

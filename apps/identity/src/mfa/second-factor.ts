@@ -5,7 +5,7 @@ import type { MfaKeys } from './mfa-keys.ts'
 import { normalizeRecoveryCode } from './recovery-codes.ts'
 import { matchTimeStep } from './totp.ts'
 
-/** A method of the MFA step, as clients see it in `details.methods` (passkeys will add one). */
+/** A code-based method, as clients see it in `details.methods` (the sign-in step adds `passkey`: login-step.ts). */
 export type FactorMethod = 'totp' | 'recovery_code'
 
 /** What a client presents as its second factor: one field per method. */

@@ -1,12 +1,13 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb'
 import { DeleteCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb'
 
-export type ChallengePurpose = 'register' | 'sign-in'
+/** `second-factor`: the sign-in step after a password, bound to the mfaToken's user. */
+export type ChallengePurpose = 'register' | 'sign-in' | 'second-factor'
 
 export interface ChallengeRecord {
   challenge: string
   purpose: ChallengePurpose
-  /** Registration only: the signed-in user the ceremony is for. */
+  /** Registration and the second factor: the user the ceremony is for. */
   userId?: string
   /** Epoch seconds; DynamoDB TTL deletes after it, and `consume` refuses after it. */
   expiresAt: number

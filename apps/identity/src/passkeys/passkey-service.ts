@@ -148,13 +148,38 @@ export function createPasskeyService(deps: PasskeyDeps) {
   }
 
   /**
+   * Request options for the second step of sign-in: only this user's passkeys may answer, and
+   * the challenge is bound to the user, so it cannot be spent by another account's ceremony.
+   */
+  async function secondFactorOptions(userId: string): Promise<PublicKeyCredentialRequestOptionsJSON> {
+    const existing = await passkeys.listByUser(userId, config.maxPerUser)
+    if (existing.length === 0) throw rejected()
+    const options = await generateAuthenticationOptions({
+      rpID: config.rpId,
+      userVerification: 'preferred',
+      timeout: config.challengeTtlSeconds * 1000,
+      allowCredentials: existing.map((p) => ({ id: p.credentialId, transports: p.transports as AuthenticatorTransportFuture[] })),
+    })
+    await remember(options.challenge, 'second-factor', userId)
+    return options
+  }
+
+  /**
    * Verifies a passkey assertion: a fresh single-use challenge, the origin and RP id, the
    * signature against the stored key, the user handle against the credential's owner, and a
    * signature counter that moves forward (a cloned authenticator shows as a counter that does
-   * not). Reusable as a second factor: `expectUserId` pins the account.
+   * not). Reusable as a proof for a known account: `expectUserId` pins the account.
    */
   async function verify(response: AuthenticationResponseJSON, expectUserId?: string): Promise<PasskeyProof> {
-    const expectedChallenge = await consume(response.response.clientDataJSON, 'sign-in')
+    return check(response, await consume(response.response.clientDataJSON, 'sign-in'), expectUserId)
+  }
+
+  /** The second factor after a password: a challenge from `secondFactorOptions` for this user, and one of their passkeys. */
+  async function verifySecondFactor(response: AuthenticationResponseJSON, userId: string): Promise<PasskeyProof> {
+    return check(response, await consume(response.response.clientDataJSON, 'second-factor', userId), userId)
+  }
+
+  async function check(response: AuthenticationResponseJSON, expectedChallenge: string, expectUserId: string | undefined): Promise<PasskeyProof> {
     const record = await passkeys.get(response.id)
     if (record === undefined || (expectUserId !== undefined && record.userId !== expectUserId)) throw rejected()
     const handle = response.response.userHandle
@@ -180,6 +205,12 @@ export function createPasskeyService(deps: PasskeyDeps) {
     register,
     authenticationOptions,
     verify,
+    secondFactorOptions,
+    verifySecondFactor,
+    /** Whether the user has a passkey (the sign-in step then offers one). */
+    async has(userId: string): Promise<boolean> {
+      return (await passkeys.listByUser(userId, 1)).length > 0
+    },
     async list(userId: string): Promise<PublicPasskey[]> {
       return (await passkeys.listByUser(userId, config.maxPerUser)).map(publicPasskey)
     },

@@ -3,7 +3,7 @@ import type { FastifyBaseLogger } from 'fastify'
 import type { NoticeService } from '../mail/notices.ts'
 
 /** How a completed sign-in proved who the user is, as the activity list shows it (`method`). */
-export type SignInMethod = 'password' | 'password+totp' | 'password+recovery_code' | 'passkey'
+export type SignInMethod = 'password' | 'password+totp' | 'password+recovery_code' | 'password+passkey' | 'passkey'
 
 export interface SignInCompletionDeps {
   events: SecurityEventsRepository

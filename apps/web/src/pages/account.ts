@@ -294,6 +294,7 @@ const METHOD_WORDS: Record<string, string> = {
   password: 'with the password',
   'password+totp': 'with the password and an authenticator code',
   'password+recovery_code': 'with the password and a recovery code',
+  'password+passkey': 'with the password and a passkey',
   passkey: 'with a passkey',
   totp: 'with an authenticator app',
 }

@@ -1,6 +1,6 @@
 import { ApiError, post, refresh, signIn, signInWithTokens } from '../api.ts'
 import { describe, field, form, h, link, mount, showError } from '../dom.ts'
-import { passkeysSupported, signInWithPasskey } from '../passkey.ts'
+import { finishSignInWithPasskey, passkeysSupported, signInWithPasskey } from '../passkey.ts'
 
 const ACCOUNT = '/account'
 
@@ -33,7 +33,14 @@ function passwordStep(): void {
   email.input.focus()
 }
 
-/** The second step after `403 MFA_REQUIRED` (issue 15): an authenticator code or a recovery code. */
+/** In words: a closed prompt, a dead sign-in step, anything else as the API or the browser said it. */
+function passkeyProblem(error: unknown): string {
+  if (error instanceof Error && error.name === 'NotAllowedError') return 'The passkey prompt was closed or timed out. Try again.'
+  if (error instanceof ApiError && error.code === 'INVALID_CREDENTIALS') return 'That passkey could not be verified, or this sign-in step has expired. Try again, or start again.'
+  return describe(error)
+}
+
+/** The second step after `403 MFA_REQUIRED` (issue 15): an authenticator code, a recovery code, or a passkey. */
 function secondStep(mfaToken: string, methods: string[]): void {
   const code = field('code', 'Authenticator code', 'text', { autocomplete: 'one-time-code', hint: 'The 6 digits your authenticator app shows now.' })
   code.input.inputMode = 'numeric'
@@ -49,7 +56,19 @@ function secondStep(mfaToken: string, methods: string[]): void {
       showError(error, { code, recoveryCode: recovery }, { INVALID_CREDENTIALS: 'code' })
     }
   })
-  mount('Two-step verification', parts.form, h('nav', {}, link('/sign-in', 'Start again')))
+  const passkeyStatus = h('p', { class: 'error', role: 'alert', hidden: true })
+  const passkeyButton = h('button', { type: 'button', class: 'secondary' }, 'Use a passkey')
+  passkeyButton.addEventListener('click', () => {
+    passkeyStatus.hidden = true
+    finishSignInWithPasskey(mfaToken).then(() => location.assign(ACCOUNT)).catch((error: unknown) => {
+      passkeyStatus.textContent = passkeyProblem(error)
+      passkeyStatus.hidden = false
+    })
+  })
+  mount('Two-step verification',
+    parts.form,
+    methods.includes('passkey') && passkeysSupported() && h('section', { 'aria-label': 'Passkey' }, passkeyButton, passkeyStatus),
+    h('nav', {}, link('/sign-in', 'Start again')))
   code.input.focus()
 }
 
