@@ -22,6 +22,7 @@ export {
   type UsersRepository,
   type UserRecord,
   type LoginRecord,
+  type ItemRef,
   type CreateResult,
   type ExtraTransactItem,
 } from './repositories/users.ts'

@@ -1,3 +1,4 @@
+import type { ItemRef } from '@gatehouse/dynamo'
 import { DeleteCommand, GetCommand, PutCommand, TransactWriteCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb'
 
 /** The active authenticator: the secret sealed (MfaKeys), and the last time step accepted. */
@@ -44,6 +45,8 @@ export function createFactorsRepository(doc: DynamoDBDocumentClient, tableName: 
 
   return {
     getTotp: (userId: string) => get<TotpRecord>(userId, 'totp'),
+    /** Where the active TOTP lives, for a read batched with the user's (sign-in). */
+    totpRef: (userId: string): ItemRef => ({ tableName, key: { userId, factor: 'totp' } }),
     getPending: (userId: string) => get<PendingTotpRecord>(userId, 'totp-pending'),
     getRecovery: (userId: string) => get<RecoveryRecord>(userId, 'recovery'),
 

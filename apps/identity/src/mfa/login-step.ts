@@ -1,5 +1,5 @@
 import { constantTimeEqual, generateOpaqueToken, hashToken } from '@gatehouse/crypto'
-import type { RequestOrigin, UsersRepository } from '@gatehouse/dynamo'
+import type { ExtraTransactItem, RequestOrigin, UsersRepository } from '@gatehouse/dynamo'
 import { AppError } from '@gatehouse/platform'
 import { ErrorCodes, type MfaChallenge, type MfaMethod, type MfaVerifyResponse, type VerifyCredentialsResponse } from '@gatehouse/schemas'
 import type { AuthenticationResponseJSON, PublicKeyCredentialRequestOptionsJSON } from '@simplewebauthn/server'
@@ -134,10 +134,11 @@ export function createLoginStep(deps: LoginStepDeps) {
    * Right after a right password: a user without a factor is signed in (the throttle cleared, the
    * device trusted); a user with one gets a ticket, and the attempt stays counted until the code.
    */
-  async function afterPassword(user: { userId: string; scope: string; emailVerified?: boolean }, attempt: LoginAttempt, deviceId: string | undefined): Promise<VerifyCredentialsResponse> {
-    const factors = await deps.secondFactor.methods(user.userId)
+  async function afterPassword(user: { userId: string; scope: string; emailVerified?: boolean; totpEnrolled?: boolean }, attempt: LoginAttempt, deviceId: string | undefined, signInWrites: ExtraTransactItem[] = []): Promise<VerifyCredentialsResponse> {
+    const factors = await deps.secondFactor.methods(user.userId, user.totpEnrolled)
     if (factors.length === 0) {
-      await attempt.succeeded()
+      // The sign-in's event and notice go with the settling (one request).
+      await attempt.succeeded(undefined, signInWrites)
       return { userId: user.userId, scope: user.scope, emailVerified: user.emailVerified === true }
     }
     if (deviceId === undefined) {

@@ -48,10 +48,13 @@ const invalidCode = (): AppError => new AppError(403, ErrorCodes.INVALID_MFA_COD
 export function createSecondFactor(deps: SecondFactorDeps) {
   const { factors, keys, now } = deps
 
-  /** The methods a user can answer with; empty when no factor is active. */
-  async function methods(userId: string): Promise<FactorMethod[]> {
-    const totp = await factors.getTotp(userId)
-    return totp === undefined ? [] : ['totp', 'recovery_code']
+  /**
+   * The methods a user can answer with; empty when no factor is active. `totpEnrolled`: already
+   * read (sign-in reads the factor with the user, in one request), so no read here.
+   */
+  async function methods(userId: string, totpEnrolled?: boolean): Promise<FactorMethod[]> {
+    const active = totpEnrolled ?? (await factors.getTotp(userId)) !== undefined
+    return active ? ['totp', 'recovery_code'] : []
   }
 
   async function verifyTotp(userId: string, code: string): Promise<ProofOutcome> {
@@ -98,7 +101,7 @@ export function createSecondFactor(deps: SecondFactorDeps) {
     throw outcome.reason === 'missing' ? mfaRequired(enrolled) : invalidCode()
   }
 
-  return { methods, verify, verifySecondFactorIfEnrolled }
+  return { methods, verify, verifySecondFactorIfEnrolled, totpRef: factors.totpRef }
 }
 
 export type SecondFactor = ReturnType<typeof createSecondFactor>

@@ -1,5 +1,6 @@
 import type { AttributeValue } from '@aws-sdk/client-dynamodb'
-import { DeleteCommand, GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb'
+import { BatchGetCommand, DeleteCommand, GetCommand, PutCommand, TransactWriteCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb'
+import type { ExtraTransactItem } from '@gatehouse/dynamo'
 
 /**
  * One account's login attempt counter. Times are epoch milliseconds except `expiresAt`, which is
@@ -17,7 +18,10 @@ export interface AttemptRecord {
   rev?: number
 }
 
-export type CompareAndSetResult = { written: true } | { written: false; current: AttemptRecord | undefined }
+/** `stored`: the counter as written (undefined: deleted), so the next write needs no read of its own. */
+export type CompareAndSetResult = { written: true; stored: AttemptRecord | undefined } | { written: false; current: AttemptRecord | undefined }
+
+const WRITE_ROUNDS = 5
 
 /** The item a failed condition returns comes in DynamoDB's wire form (the document client leaves errors as they are). */
 function fromAttributes(item: Record<string, AttributeValue> | undefined): AttemptRecord | undefined {
@@ -25,6 +29,11 @@ function fromAttributes(item: Record<string, AttributeValue> | undefined): Attem
   const optional = Object.fromEntries((['lockedUntil', 'inFlight', 'inFlightUntil', 'rev'] as const)
     .flatMap((name) => (item[name]?.N === undefined ? [] : [[name, Number(item[name].N)]])))
   return { attempts: Number(item['attempts'].N), expiresAt: Number(item['expiresAt'].N), ...optional }
+}
+
+function withoutKey(stored: AttemptRecord & { key: string }): AttemptRecord {
+  const { key: _key, ...record } = stored
+  return record
 }
 
 /** The condition that `previous` is still what is stored (undefined: no item). */
@@ -49,19 +58,34 @@ export function createLoginAttemptsRepository(doc: DynamoDBDocumentClient, table
 
     /**
      * Writes `next` (null: deletes the counter) only if the stored item is still `previous`
-     * (undefined: no item). On a lost race the answer carries the item as stored
-     * (ReturnValuesOnConditionCheckFailure), so the caller's next round needs no read of its own.
+     * (undefined: no item), together with `alsoWrite` (the sign-in's trust, event and notice: one
+     * transaction, one request). On a lost race nothing is written and the answer carries the item
+     * as stored (ReturnValuesOnConditionCheckFailure), so the caller's next round needs no read.
      */
-    async compareAndSet(key: string, previous: AttemptRecord | undefined, next: AttemptRecord | null): Promise<CompareAndSetResult> {
+    async compareAndSet(key: string, previous: AttemptRecord | undefined, next: AttemptRecord | null, alsoWrite: ExtraTransactItem[] = []): Promise<CompareAndSetResult> {
+      const condition = { ...unchanged(previous), ReturnValuesOnConditionCheckFailure: 'ALL_OLD' as const }
+      const stored = next === null ? undefined : { key, ...next, rev: (previous?.rev ?? 0) + 1 }
+      const write = stored === undefined
+        ? { Delete: { TableName: tableName, Key: { key }, ...condition } }
+        : { Put: { TableName: tableName, Item: stored, ...condition } }
       try {
-        const condition = { ...unchanged(previous), ReturnValuesOnConditionCheckFailure: 'ALL_OLD' as const }
-        if (next === null) await doc.send(new DeleteCommand({ TableName: tableName, Key: { key }, ...condition }))
-        else await doc.send(new PutCommand({ TableName: tableName, Item: { key, ...next, rev: (previous?.rev ?? 0) + 1 }, ...condition }))
-        return { written: true }
+        if (alsoWrite.length > 0) await doc.send(new TransactWriteCommand({ TransactItems: [write, ...alsoWrite] }))
+        else if (stored === undefined) await doc.send(new DeleteCommand({ TableName: tableName, Key: { key }, ...condition }))
+        else await doc.send(new PutCommand({ TableName: tableName, Item: stored, ...condition }))
+        return { written: true, stored: stored === undefined ? undefined : withoutKey(stored) }
       } catch (error) {
-        if ((error as Error).name !== 'ConditionalCheckFailedException') throw error
-        return { written: false, current: fromAttributes((error as { Item?: Record<string, AttributeValue> }).Item) }
+        const name = (error as Error).name
+        if (name === 'ConditionalCheckFailedException') return { written: false, current: fromAttributes((error as { Item?: Record<string, AttributeValue> }).Item) }
+        // In a transaction the counter's condition is the first item's: its reason carries the stored item.
+        const reason = (error as { CancellationReasons?: { Code?: string; Item?: Record<string, AttributeValue> }[] }).CancellationReasons?.[0]
+        if (name === 'TransactionCanceledException' && reason?.Code === 'ConditionalCheckFailed') return { written: false, current: fromAttributes(reason.Item) }
+        throw error
       }
+    },
+
+    /** The sign-in's other writes when its counter is already gone (a credential change deleted it): one request. */
+    async writeAll(items: ExtraTransactItem[]): Promise<void> {
+      if (items.length > 0) await doc.send(new TransactWriteCommand({ TransactItems: items }))
     },
 
     async reset(key: string): Promise<void> {
@@ -73,6 +97,11 @@ export function createLoginAttemptsRepository(doc: DynamoDBDocumentClient, table
       await doc.send(new PutCommand({ TableName: tableName, Item: { key: trustKey, trustedAt, expiresAt } }))
     },
 
+    /** The same trust as one item of the settling write (`compareAndSet`'s `alsoWrite`). */
+    trustItem(trustKey: string, trustedAt: number, expiresAt: number): ExtraTransactItem {
+      return { Put: { TableName: tableName, Item: { key: trustKey, trustedAt, expiresAt } } }
+    },
+
     /**
      * Whether a trust item exists, has not expired at `nowSeconds` (DynamoDB TTL deletes expired
      * items only eventually, often days later, so the expiry is checked here too) and was made
@@ -80,12 +109,20 @@ export function createLoginAttemptsRepository(doc: DynamoDBDocumentClient, table
      * trust carried `trustedAt` count as made at 0: any change ends them.
      */
     async isTrusted(key: string, changedKey: string, nowSeconds: number): Promise<boolean> {
-      const [trust, changed] = await Promise.all([
-        doc.send(new GetCommand({ TableName: tableName, Key: { key }, ConsistentRead: true })),
-        doc.send(new GetCommand({ TableName: tableName, Key: { key: changedKey }, ConsistentRead: true })),
-      ])
-      if (trust.Item === undefined || Number(trust.Item['expiresAt']) <= nowSeconds) return false
-      return changed.Item === undefined || Number(trust.Item['trustedAt'] ?? 0) >= Number(changed.Item['changedAt'])
+      // Both items in one consistent BatchGetItem: one request, not two.
+      let pending: Record<string, unknown>[] = [{ key }, { key: changedKey }]
+      const found = new Map<string, Record<string, unknown>>()
+      for (let round = 0; pending.length > 0; round += 1) {
+        if (round === WRITE_ROUNDS) throw new Error('LoginAttempts: BatchGetItem kept leaving keys unprocessed')
+        if (round > 0) await new Promise((resolve) => setTimeout(resolve, 20 * 2 ** round))
+        const answer = await doc.send(new BatchGetCommand({ RequestItems: { [tableName]: { Keys: pending, ConsistentRead: true } } }))
+        for (const item of answer.Responses?.[tableName] ?? []) found.set(item['key'] as string, item)
+        pending = answer.UnprocessedKeys?.[tableName]?.Keys ?? []
+      }
+      const trust = found.get(key)
+      const changed = found.get(changedKey)
+      if (trust === undefined || Number(trust['expiresAt']) <= nowSeconds) return false
+      return changed === undefined || Number(trust['trustedAt'] ?? 0) >= Number(changed['changedAt'])
     },
 
     /**

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto'
+import type { ExtraTransactItem } from '@gatehouse/dynamo'
 import { AppError } from '@gatehouse/platform'
 import { ErrorCodes } from '@gatehouse/schemas'
 import type { AttemptRecord, LoginAttemptsRepository } from '../repositories/login-attempts-repository.ts'
@@ -20,9 +21,10 @@ export interface LoginAttempt {
   /**
    * Clears the failure count (the next failure starts from one again) and trusts the device, as
    * of when this attempt began, or of `trustedAt` (epoch ms) when given: a credential change
-   * passes its own time so the device that made it stays trusted.
+   * passes its own time so the device that made it stays trusted. `alsoWrite` (the sign-in's
+   * event and notice) is written in the same request.
    */
-  succeeded(trustedAt?: number): Promise<void>
+  succeeded(trustedAt?: number, alsoWrite?: ExtraTransactItem[]): Promise<void>
   /** The password was wrong: one more failure; true when this failure set the lock (a security event). */
   failed(): Promise<boolean>
   /** No answer came (bcrypt refused the work, a read failed): the place is given back, nothing counted. */
@@ -105,25 +107,28 @@ export function createLoginThrottle(options: LoginThrottleOptions) {
   /**
    * Applies `change` to the counter by compare-and-set, rounds after a lost race starting from the
    * item the failed condition handed back. `change` returns null to delete the counter, or throws.
+   * `known`: the counter as this caller last wrote it (no read first; a stale one only costs a lost
+   * race). `alsoWrite` goes with the final write. Returns the counter as written.
    */
-  async function update(key: string, change: (record: AttemptRecord | undefined, at: number) => AttemptRecord | null | 'wait', assumeNone = false): Promise<void> {
-    // Most logins find no counter (a success deletes it): `begin` assumes none and writes without
-    // reading first; a failed condition hands back the stored item.
-    let current: AttemptRecord | undefined
-    let known = assumeNone
+  async function update(key: string, change: (record: AttemptRecord | undefined, at: number) => AttemptRecord | null | 'wait', known?: { current: AttemptRecord | undefined }, alsoWrite: ExtraTransactItem[] = []): Promise<AttemptRecord | undefined> {
+    let current = known?.current
+    let fresh = known !== undefined
     for (let round = 0; round < WAIT_ROUNDS; round += 1) {
-      if (!known) current = await attempts.get(key)
+      if (!fresh) current = await attempts.get(key)
       const next = change(current, now())
       if (next === 'wait') {
         await pause(round)
-        known = false
+        fresh = false
         continue
       }
-      if (next === null && current === undefined) return
-      const result = await attempts.compareAndSet(key, current, next)
-      if (result.written) return
+      if (next === null && current === undefined) {
+        await attempts.writeAll(alsoWrite)
+        return undefined
+      }
+      const result = await attempts.compareAndSet(key, current, next, alsoWrite)
+      if (result.written) return result.stored
       current = result.current
-      known = true
+      fresh = true
       if (round > 2) await pause(round)
     }
     // Other attempts on this account keep winning the race: it is under a burst.
@@ -141,9 +146,10 @@ export function createLoginThrottle(options: LoginThrottleOptions) {
     }
   }
 
-  function attempt(email: string, key: string, deviceHash: string | undefined, begunAt: number): LoginAttempt {
+  /** `held`: the counter as `begin` wrote it, so settling needs no read first. */
+  function attempt(email: string, key: string, deviceHash: string | undefined, begunAt: number, held: AttemptRecord | undefined): LoginAttempt {
     let locked = false
-    const release = (failed: boolean) => update(key, (record, at) => {
+    const release = (failed: boolean, alsoWrite: ExtraTransactItem[] = []) => update(key, (record, at) => {
       const state = live(record, at)
       // A counter deleted meanwhile (a success, a credential change) starts a new streak.
       const base = record ?? { attempts: 0, expiresAt: Math.ceil(at / 1000) + ttlSeconds }
@@ -152,14 +158,15 @@ export function createLoginThrottle(options: LoginThrottleOptions) {
       const lockedUntil = !failed ? 0 : lockSeconds > 0 ? Math.max(state.lockedUntil, at + lockSeconds * 1000) : state.lockedUntil
       locked = failed && lockSeconds > 0
       return settled(base, failures, lockedUntil, at, Math.max(0, state.inFlight - 1))
-    })
+    }, { current: held }, alsoWrite)
     return {
       trustedDevice: key.startsWith('login-device#'),
-      succeeded: async (trustedAt = begunAt) => {
-        await release(false)
+      succeeded: async (trustedAt = begunAt, alsoWrite = []) => {
         // Dated from when the attempt began: a login whose password was checked before a
-        // credential change is older than it, so the trust it writes now does not count.
-        if (deviceHash !== undefined) await attempts.trust(trustedDeviceKey(email, deviceHash), trustedAt, Math.ceil(now() / 1000) + deviceTrustSeconds)
+        // credential change is older than it, so the trust it writes now does not count. Written
+        // with the counter's settling, in one request.
+        const trust = deviceHash === undefined ? [] : [attempts.trustItem(trustedDeviceKey(email, deviceHash), trustedAt, Math.ceil(now() / 1000) + deviceTrustSeconds)]
+        await release(false, [...trust, ...alsoWrite])
       },
       failed: async () => {
         await release(true)
@@ -169,7 +176,7 @@ export function createLoginThrottle(options: LoginThrottleOptions) {
         if (record === undefined) return null
         const state = live(record, at)
         return settled(record, state.failures, state.lockedUntil, at, Math.max(0, state.inFlight - 1))
-      }),
+      }, { current: held }).then(() => undefined),
     }
   }
 
@@ -182,7 +189,9 @@ export function createLoginThrottle(options: LoginThrottleOptions) {
     const begunAt = now()
     const deviceHash = deviceId === undefined ? undefined : hashDeviceId(deviceId)
     const key = await counterKey(email, deviceHash, newDevice)
-    await update(key, (record, at) => {
+    // Most logins find no counter (a success deletes it): assume none and write without reading
+    // first; a failed condition hands back the stored item.
+    const held = await update(key, (record, at) => {
       const state = live(record, at)
       if (state.lockedUntil > at) throw tooManyAttempts(Math.max(1, Math.ceil((state.lockedUntil - at) / 1000)))
       // Checks allowed at once: the failures left before the lock; one once a lock has passed.
@@ -194,8 +203,8 @@ export function createLoginThrottle(options: LoginThrottleOptions) {
         inFlight: state.inFlight + 1,
         inFlightUntil: at + IN_FLIGHT_LEASE_MS,
       }
-    }, true)
-    return attempt(email, key, deviceHash, begunAt)
+    }, { current: undefined })
+    return attempt(email, key, deviceHash, begunAt, held)
   }
 
   /**

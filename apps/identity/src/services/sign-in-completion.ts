@@ -1,4 +1,4 @@
-import { coarseIp, type RequestOrigin, type SecurityEventsRepository, type UserRecord, type UsersRepository } from '@gatehouse/dynamo'
+import { coarseIp, type ExtraTransactItem, type RequestOrigin, type SecurityEventsRepository, type UserRecord, type UsersRepository } from '@gatehouse/dynamo'
 import type { FastifyBaseLogger } from 'fastify'
 import type { NoticeService } from '../mail/notices.ts'
 
@@ -17,6 +17,14 @@ export interface SignInCompletionDeps {
   counted: () => void
 }
 
+type SignedInUser = Pick<UserRecord, 'userId' | 'email' | 'firstSignInPending'>
+
+/** A sign-in's writes, prepared: `items` go into the caller's transaction, `committed` runs after it. */
+export interface SignInWrites {
+  items: ExtraTransactItem[]
+  committed: () => Promise<void>
+}
+
 /**
  * What follows a sign-in once it is complete, and only then: after the password for a user
  * without a factor, after the code step for one with a factor (a right password alone is not a
@@ -24,24 +32,51 @@ export interface SignInCompletionDeps {
  * the account a "new sign-in" notice through the durable outbox, carrying only the time, the
  * coarse network and the User-Agent: never the device id or a token. The account's first sign-in
  * is not announced (the person who just signed up would be told about themselves).
+ *
+ * `prepare` builds the event and notice as transaction items, so a password sign-in writes them
+ * with its throttle settling and device trust in one request (issue 20: requests per sign-in);
+ * `signedIn` writes them on their own, in one transaction, for the code step and passkeys.
  */
 export function createSignInCompletion(deps: SignInCompletionDeps) {
-  return async function signedIn(user: Pick<UserRecord, 'userId' | 'email' | 'firstSignInPending'>, method: SignInMethod, newDevice: boolean, origin: RequestOrigin): Promise<void> {
-    deps.counted()
-    await deps.events.record({ type: 'sign_in', userId: user.userId, method, newDevice, ...origin }, origin.log)
-    try {
-      const first = user.firstSignInPending === true && (await deps.users.clearFirstSignInPending(user.userId))
-      if (!newDevice || first || !deps.newDeviceNotice) return
-      await deps.notices.enqueueNotice({ email: user.email }, 'new-sign-in', {
+  function prepare(user: SignedInUser, method: SignInMethod, newDevice: boolean, origin: RequestOrigin): SignInWrites {
+    const event = deps.events.inTransaction({ type: 'sign_in', userId: user.userId, method, newDevice, ...origin })
+    // Read consistently with the password's check: pending until this, the first sign-in, commits.
+    const first = user.firstSignInPending === true
+    const notice = newDevice && !first && deps.newDeviceNotice
+      ? deps.notices.noticeInTransaction(user.email, 'new-sign-in', {
         at: new Date(deps.now()).toISOString(),
         ip: coarseIp(origin.ip) ?? null,
         userAgent: origin.userAgent ?? null,
       })
-    } catch (error) {
-      // The sign-in has happened either way: a notice that could not be queued is logged, not fatal.
-      deps.log.error({ err: error, userId: user.userId, notice: 'new-sign-in' }, 'new sign-in notice could not be queued')
+      : undefined
+    return {
+      items: notice === undefined ? [event.item] : [event.item, notice.item],
+      committed: async () => {
+        deps.counted()
+        event.logged(origin.log)
+        if (notice !== undefined) deps.notices.wake()
+        if (!first) return
+        // Only the account's first sign-in pays this write; a failure only means a later sign-in retries it.
+        await deps.users.clearFirstSignInPending(user.userId).catch((error: unknown) => {
+          deps.log.error({ err: error, userId: user.userId }, 'first sign-in mark could not be cleared')
+        })
+      },
     }
   }
+
+  async function signedIn(user: SignedInUser, method: SignInMethod, newDevice: boolean, origin: RequestOrigin): Promise<void> {
+    const writes = prepare(user, method, newDevice, origin)
+    try {
+      await deps.notices.transact(writes.items)
+    } catch (error) {
+      // The sign-in has happened either way (its ticket or challenge is spent): the event's log
+      // line still carries it; the item and the notice are lost, which is logged, not fatal.
+      deps.log.error({ err: error, userId: user.userId, event: 'sign_in' }, 'sign-in event and notice could not be stored')
+    }
+    await writes.committed()
+  }
+
+  return Object.assign(signedIn, { prepare })
 }
 
 export type SignedIn = ReturnType<typeof createSignInCompletion>

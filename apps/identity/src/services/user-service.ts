@@ -77,7 +77,7 @@ export function createUserService(deps: UserServiceDeps) {
   const { users, hasher, policy, throttle, events } = deps
   const newId = deps.newId ?? randomUUID
   const iso = (): string => new Date(deps.now()).toISOString()
-  const credentials = createCredentialChecker({ users, hasher, iso })
+  const credentials = createCredentialChecker({ users, hasher, iso, totpRef: deps.secondFactor.totpRef })
 
   /**
    * The new user's profile; undefined when the address was taken and SIGNUP_ENUMERATION_SAFE mailed
@@ -138,15 +138,16 @@ export function createUserService(deps: UserServiceDeps) {
       signIns.email_not_verified.inc()
       throw emailNotVerified()
     }
-    const trustedDevice = attempt.trustedDevice
-    const verified = await settleOnError(attempt, deps.loginStep.afterPassword(user, attempt, deviceId))
+    // A device is new to the account unless its cookie was already trusted there. A user with a
+    // factor is signed in only by the code step (login-step.ts), which records it there; for one
+    // without, the event and notice are written with the throttle's settling, in one request.
+    const completion = deps.signedIn.prepare(user, 'password', !attempt.trustedDevice, origin)
+    const verified = await settleOnError(attempt, deps.loginStep.afterPassword(user, attempt, deviceId, completion.items))
     if ('mfaRequired' in verified) {
       signIns.mfa_required.inc()
       return verified
     }
-    // A device is new to the account unless its cookie was already trusted there. A user with a
-    // factor is signed in only by the code step (login-step.ts), which records it there.
-    await deps.signedIn(user, 'password', !trustedDevice, origin)
+    await completion.committed()
     return verified
   }
 

@@ -15,17 +15,18 @@ type Tap = typeof t
 async function setup(t: { teardown(fn: () => unknown): void; equal: Tap["equal"] }, label: string, indexAnswer: (email: string, real: UsersRepository) => Promise<LoginRecord | undefined>) {
   const dynamo = await useTestDynamo(t, label)
   const real = createUsersRepository(dynamo.doc, dynamo.tables.Users)
+  const totpRef = (userId: string) => ({ tableName: dynamo.tables.Factors, key: { userId, factor: 'totp' } })
   const users: UsersRepository = { ...real, findByEmailIndex: (email) => indexAnswer(email, real) }
   const bcrypt = countingBcrypt()
   const hasher = createPasswordHasher({ cost: 4, impl: bcrypt })
-  const checker = createCredentialChecker({ users, hasher, iso: () => new Date().toISOString() })
+  const checker = createCredentialChecker({ users, hasher, iso: () => new Date().toISOString(), totpRef })
   const add = async (email: string, password: string) => {
     const createdAt = new Date().toISOString()
     const user = { userId: crypto.randomUUID(), email, passwordHash: await hasher.hash(password), scope: 'openid', createdAt, updatedAt: createdAt }
     t.equal(await real.create(user), 'created')
     return user
   }
-  return { real, checker, bcrypt, hasher, add }
+  return { real, checker, bcrypt, hasher, add, totpRef }
 }
 
 
@@ -43,7 +44,7 @@ t.test('an index miss right after sign-up falls back to the consistent guard rea
 
 t.test('an unknown email reads the guard while the dummy compare runs: no extra round trip', async (t) => {
   const events: string[] = []
-  const { checker, hasher, real } = await setup(t, 'cc-parallel', async () => undefined)
+  const { checker, hasher, real, totpRef } = await setup(t, 'cc-parallel', async () => undefined)
   await hasher.verifyDummy('warm-up')
   const tracked = createCredentialChecker({
     users: {
@@ -58,6 +59,7 @@ t.test('an unknown email reads the guard while the dummy compare runs: no extra 
     },
     hasher: { ...hasher, verifyDummy: async (password) => { events.push('dummy compare started'); return hasher.verifyDummy(password) } },
     iso: () => new Date().toISOString(),
+    totpRef,
   })
   t.equal(await tracked.check('nobody@example.com', 'amber-sparrow-71'), undefined)
   t.same(events.slice(0, 2).sort(), ['dummy compare started', 'guard read started'], 'both started before either finished')

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto'
 import { PutCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb'
 import { ADMIN_ONLY_EVENT_TYPES, type ActivityPage, type AdminActivityPage, type AdminSecurityEvent, type RevokedBy, type SecurityEvent, type SecurityEventType } from '@gatehouse/schemas'
 import { coarseIp } from '../coarse-ip.ts'
+import type { ExtraTransactItem } from './users.ts'
 
 /** Where a request came from, as the gateway forwarded it (full address: coarsened on record). */
 export interface EventOrigin {
@@ -46,6 +47,11 @@ export interface SecurityEventsRepository {
    * (the log line already holds the event) and the flow that recorded it goes on.
    */
   record(event: SecurityEventInput, log: EventLog): Promise<void>
+  /**
+   * The same event as one item of the caller's transaction (a sign-in writes it with its throttle
+   * settling: one request). `logged` writes the log line; call it once the transaction committed.
+   */
+  inTransaction(event: SecurityEventInput): { item: ExtraTransactItem; logged: (log: EventLog) => void }
   /** The user's events, newest first; `cursor` is a previous page's `next`. Undefined: a bad cursor. */
   list(userId: string, page: { limit: number; cursor?: string | undefined }): Promise<ActivityPage | undefined>
   /** The same listing for the admin API: every event, with the admin client and reason of admin events. */
@@ -72,39 +78,54 @@ function decodeCursor(cursor: string): string | undefined {
  */
 export function createSecurityEventsRepository(doc: DynamoDBDocumentClient, tableName: string, options: SecurityEventsOptions): SecurityEventsRepository {
   const now = options.now ?? Date.now
+
+  /** The log line (coarse IP, bounded user agent) and the item, built once from the event. */
+  function build(event: SecurityEventInput): { line: Record<string, unknown>; item: Record<string, unknown> } {
+    const at = new Date(now()).toISOString()
+    const ip = coarseIp(event.ip)
+    const userAgent = event.userAgent?.slice(0, USER_AGENT_MAX)
+    const details = {
+      ...(event.sessionId === undefined ? {} : { sessionId: event.sessionId }),
+      ...(event.method === undefined ? {} : { method: event.method }),
+      ...(event.newDevice === undefined ? {} : { newDevice: event.newDevice }),
+      ...(event.revokedBy === undefined ? {} : { revokedBy: event.revokedBy }),
+      ...(event.adminClient === undefined ? {} : { adminClient: event.adminClient }),
+      ...(event.reason === undefined ? {} : { reason: event.reason.slice(0, REASON_MAX) }),
+    }
+    return {
+      line: { event: event.type, userId: event.userId, ip, userAgent, ...details },
+      item: {
+        userId: event.userId,
+        eventKey: `${at}#${randomBytes(6).toString('base64url')}`,
+        type: event.type,
+        at,
+        ...(ip === undefined ? {} : { ip }),
+        ...(userAgent === undefined ? {} : { userAgent }),
+        ...details,
+        expiresAt: Math.ceil(now() / 1000) + options.ttlSeconds,
+      },
+    }
+  }
+
+  const logLine = (type: SecurityEventType, line: Record<string, unknown>, log: EventLog): void => {
+    if (WARNINGS.has(type)) log.warn(line, 'security event')
+    else log.info(line, 'security event')
+  }
+
   return {
     async record(event, log) {
-      const at = new Date(now()).toISOString()
-      const ip = coarseIp(event.ip)
-      const userAgent = event.userAgent?.slice(0, USER_AGENT_MAX)
-      const details = {
-        ...(event.sessionId === undefined ? {} : { sessionId: event.sessionId }),
-        ...(event.method === undefined ? {} : { method: event.method }),
-        ...(event.newDevice === undefined ? {} : { newDevice: event.newDevice }),
-        ...(event.revokedBy === undefined ? {} : { revokedBy: event.revokedBy }),
-        ...(event.adminClient === undefined ? {} : { adminClient: event.adminClient }),
-        ...(event.reason === undefined ? {} : { reason: event.reason.slice(0, REASON_MAX) }),
-      }
-      const line = { event: event.type, userId: event.userId, ip, userAgent, ...details }
-      if (WARNINGS.has(event.type)) log.warn(line, 'security event')
-      else log.info(line, 'security event')
+      const { line, item } = build(event)
+      logLine(event.type, line, log)
       try {
-        await doc.send(new PutCommand({
-          TableName: tableName,
-          Item: {
-            userId: event.userId,
-            eventKey: `${at}#${randomBytes(6).toString('base64url')}`,
-            type: event.type,
-            at,
-            ...(ip === undefined ? {} : { ip }),
-            ...(userAgent === undefined ? {} : { userAgent }),
-            ...details,
-            expiresAt: Math.ceil(now() / 1000) + options.ttlSeconds,
-          },
-        }))
+        await doc.send(new PutCommand({ TableName: tableName, Item: item }))
       } catch (error) {
         log.warn({ event: event.type, userId: event.userId, err: { name: (error as Error).name, message: (error as Error).message } }, 'security event not stored')
       }
+    },
+
+    inTransaction(event) {
+      const { line, item } = build(event)
+      return { item: { Put: { TableName: tableName, Item: item } }, logged: (log) => logLine(event.type, line, log) }
     },
 
     async list(userId, page) {
