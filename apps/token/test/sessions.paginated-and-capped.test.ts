@@ -144,3 +144,31 @@ t.test('MAX_SESSIONS_PER_USER: a sign-in past the cap ends the oldest sessions a
   t.equal(events.length, 2, 'one event per sign-in that ended sessions')
   t.ok(events.every((event) => event['revokedBy'] === 'session_limit'))
 })
+
+t.test('the cap costs no Query at a sign-in under it: the count on the user marker decides when to walk (issue 20: requests per sign-in)', async (t) => {
+  const seeded = await buildTestApp(t, 'cap-count', { env: { MAX_SESSIONS_PER_USER: '4' } })
+  const proxy = await startRequestWatch(seeded.dynamo.endpoint)
+  t.teardown(() => proxy.close())
+  const test = await buildTestApp(t, 'cap-count', { share: seeded, env: { MAX_SESSIONS_PER_USER: '4', DYNAMODB_ENDPOINT: proxy.url } })
+  const counted = async () => {
+    proxy.stats.reset()
+    const pair = await issue(test.app)
+    test.clock.advance(1000)
+    return { pair, requests: Object.fromEntries([...proxy.stats.count.entries()].sort()) }
+  }
+  t.same((await counted()).requests, { Query: 1, TransactWriteItems: 2 }, 'no count yet: the first sign-in walks once and writes the count')
+  for (let index = 2; index <= 4; index += 1) t.same((await counted()).requests, { TransactWriteItems: 1 }, `sign-in ${index}: one request, under the cap`)
+  const fifth = await counted()
+  t.same(fifth.requests, { Query: 1, TransactWriteItems: 2, UpdateItem: 1, PutItem: 1 }, 'at the cap: the walk, one eviction (and its event), the write again')
+  t.equal(await indexCount(test), 4, 'four live sessions: the cap holds')
+
+  // Sessions that end by themselves leave the count as it was: it is an upper bound, so the next
+  // sign-in walks sooner than it had to, never later.
+  const { sessions } = (await list(test)).json() as { sessions: { sessionId: string }[] }
+  for (const session of sessions.slice(1, 3)) {
+    t.equal((await test.app.inject({ method: 'DELETE', url: `/v1/users/${USER_ID}/sessions/${session.sessionId}`, headers: { authorization: gatewayAuth } })).statusCode, 204)
+  }
+  t.same((await counted()).requests, { Query: 1, TransactWriteItems: 2 }, 'still counted at the cap: walks, finds two live, ends none')
+  t.same((await counted()).requests, { TransactWriteItems: 1 }, 'the count was corrected to three: under the cap again')
+  t.equal(await indexCount(test), 4)
+})

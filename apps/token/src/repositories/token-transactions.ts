@@ -29,13 +29,50 @@ interface CancellationReason { Code?: string }
  */
 export function createTokenTransactions(doc: DynamoDBDocumentClient, tables: TokenTables) {
   return {
-    async createSession(session: SessionRecord, token: RefreshTokenRecord): Promise<void> {
-      await doc.send(new TransactWriteCommand({
-        TransactItems: [
-          { Put: { TableName: tables.sessions, Item: session, ConditionExpression: 'attribute_not_exists(sessionId)' } },
-          { Put: { TableName: tables.refreshTokens, Item: token, ConditionExpression: 'attribute_not_exists(tokenHash)' } },
-        ],
-      }))
+    /**
+     * The session and its first refresh token, with the user's session count on their marker
+     * (MAX_SESSIONS_PER_USER without a Query at every sign-in). `count.below`: add one only while
+     * the count is under the cap; false (nothing written) when it is not, or there is no count
+     * yet: the caller walks the user's sessions, ends the oldest, and writes again with
+     * `count.set`, the live sessions it found plus this one. The count is an upper bound: it
+     * never goes down when a session ends or expires, so it only brings the next walk forward.
+     */
+    async createSession(session: SessionRecord, token: RefreshTokenRecord, count: { below: number } | { set: number } | undefined, markerExpiresAt: number): Promise<boolean> {
+      const counter = count === undefined
+        ? []
+        : [{
+          Update: {
+            TableName: tables.sessions,
+            Key: { sessionId: userMarkerKey(session.userId) },
+            // The marker outlives every session it counts; a revoke-all marker keeps its own longer expiry.
+            ...('below' in count
+              ? {
+                UpdateExpression: 'ADD sessionCount :one SET expiresAt = if_not_exists(expiresAt, :exp)',
+                ConditionExpression: 'sessionCount < :below',
+                ExpressionAttributeValues: { ':one': 1, ':below': count.below, ':exp': markerExpiresAt },
+              }
+              : {
+                UpdateExpression: 'SET sessionCount = :set, expiresAt = if_not_exists(expiresAt, :exp)',
+                ExpressionAttributeValues: { ':set': count.set, ':exp': markerExpiresAt },
+              }),
+          },
+        }]
+      try {
+        await doc.send(new TransactWriteCommand({
+          TransactItems: [
+            { Put: { TableName: tables.sessions, Item: session, ConditionExpression: 'attribute_not_exists(sessionId)' } },
+            { Put: { TableName: tables.refreshTokens, Item: token, ConditionExpression: 'attribute_not_exists(tokenHash)' } },
+            ...counter,
+          ],
+        }))
+        return true
+      } catch (error) {
+        const reasons = (error as { name?: string; CancellationReasons?: CancellationReason[] }).CancellationReasons
+        // Only the count's condition failed (the session and token ids are fresh and random).
+        const countOnly = reasons?.[2]?.Code === 'ConditionalCheckFailed' && reasons.slice(0, 2).every((reason) => reason.Code !== 'ConditionalCheckFailed')
+        if ((error as Error).name === 'TransactionCanceledException' && counter.length > 0 && countOnly) return false
+        throw error
+      }
     },
 
     /**

@@ -74,32 +74,40 @@ export function createSessionService(deps: SessionServiceDeps) {
 
   /**
    * MAX_SESSIONS_PER_USER: the newest `max - 1` sessions other than `newSessionId` stay, older
-   * ones end (`session_limit`). Runs beside the write of the new session; a failure here is
-   * logged and leaves the sign-in alone: the next sign-in enforces the cap again.
+   * ones end (`session_limit`). Runs only when the user's session count says they may be at the
+   * cap (see createSession); a failure here is logged and leaves the sign-in alone: the next
+   * sign-in enforces the cap again. Returns how many live sessions other than the new one remain,
+   * or `max - 1` when the walk stopped early (so the next sign-in walks again).
    */
-  async function enforceCap(userId: string, newSessionId: string, origin: RequestOrigin): Promise<void> {
+  async function enforceCap(userId: string, newSessionId: string, origin: RequestOrigin): Promise<number> {
     const now = instant(deps.clock)
     const excess: SessionRecord[] = []
     // Expired but still in the index (TTL is lazy): taken out on the way.
     const stale: SessionRecord[] = []
     let kept = 0
-    // No read of the revoke-all marker (one request less per sign-in): a session it ended is older
-    // than the marker, so counting it among the newest only spares sessions that are dead anyway.
+    let stoppedEarly = false
+    // No read of the revoke-all marker (one request less): a session it ended is older than the
+    // marker, so counting it among the newest only spares sessions that are dead anyway.
     await walk(userId, async (page) => {
       for (const session of page) {
         if (session.sessionId === newSessionId) continue
         if (!isSessionActive(session, now.sec)) stale.push(session)
         else if (kept < deps.maxSessionsPerUser - 1) kept += 1
         else excess.push(session)
-        if (excess.length + stale.length >= EVICT_MAX) return true
+        if (excess.length + stale.length >= EVICT_MAX) {
+          stoppedEarly = true
+          return true
+        }
       }
       return false
     })
+    const remaining = stoppedEarly ? deps.maxSessionsPerUser - 1 : kept
     if (stale.length > 0) await endEach(userId, stale, now.iso)
-    if (excess.length === 0) return
+    if (excess.length === 0) return remaining
     const ended = await endEach(userId, excess, now.iso)
     for (let count = 0; count < ended; count += 1) deps.metrics.revocations.session_limit.inc()
     await deps.events.record({ type: 'session_revoked', userId, revokedBy: 'session_limit', ...origin }, origin.log)
+    return remaining
   }
 
   /** Revoke-all walks still running after their answer; `drain` waits for them (shutdown, tests). */
@@ -139,12 +147,15 @@ export function createSessionService(deps: SessionServiceDeps) {
         emailVerified: request.emailVerified === true,
       }
       const origin: RequestOrigin = { ...(request.ip === undefined ? {} : { ip: request.ip }), ...(request.userAgent === undefined ? {} : { userAgent: request.userAgent }), log }
-      const [created, capped] = await Promise.allSettled([
-        deps.transactions.createSession(session, record),
-        enforceCap(session.userId, session.sessionId, origin),
-      ])
-      if (created.status === 'rejected') throw created.reason
-      if (capped.status === 'rejected') log.warn({ err: capped.reason }, 'session cap not enforced at this sign-in; the next one retries')
+      // Most sign-ins: one transaction, the user's count under the cap. At the cap (or with no
+      // count yet): walk the user's sessions, end the oldest, and write again with the count found.
+      if (!(await deps.transactions.createSession(session, record, { below: deps.maxSessionsPerUser }, sessionExpiresAt))) {
+        const remaining = await enforceCap(session.userId, session.sessionId, origin).catch((error: unknown) => {
+          log.warn({ err: error }, 'session cap not enforced at this sign-in; the next one retries')
+          return undefined
+        })
+        await deps.transactions.createSession(session, record, remaining === undefined ? undefined : { set: remaining + 1 }, sessionExpiresAt)
+      }
       return tokenPair(deps.accessTokens, record, refreshToken, now.sec)
     },
 
