@@ -6,6 +6,7 @@
 import t from 'tap'
 import { OTHER_USER_ID, USER_ID, buildTestApp, decodeJwtPart, gatewayAuth, introspect, issue, refresh } from './helper.ts'
 import type { App } from '@gatehouse/platform'
+import { startRequestWatch } from '@gatehouse/dynamo-local'
 
 const markVerified = (app: App, userId: string) =>
   app.inject({ method: 'POST', url: `/v1/users/${userId}/email-verified`, headers: { authorization: gatewayAuth }, payload: {} })
@@ -55,4 +56,28 @@ t.test('the verification marker does not revoke anything: sessions stay listed a
 t.test('only internal callers may report a verification', async (t) => {
   const { app } = await buildTestApp(t, 'ev-auth')
   t.equal((await app.inject({ method: 'POST', url: `/v1/users/${USER_ID}/email-verified`, payload: {} })).statusCode, 401)
+})
+
+t.test('an unverified chain refreshes in two DynamoDB requests, as a verified one does: the marker is checked inside the rotation, read only once it refuses (issue 20)', async (t) => {
+  const seeded = await buildTestApp(t, 'ev-requests')
+  const proxy = await startRequestWatch(seeded.dynamo.endpoint)
+  t.teardown(() => proxy.close())
+  const { app } = await buildTestApp(t, 'ev-requests', { share: seeded, env: { DYNAMODB_ENDPOINT: proxy.url } })
+  const counted = async (refreshToken: string) => {
+    proxy.stats.reset()
+    const response = await refresh(app, refreshToken)
+    t.equal(response.statusCode, 200)
+    return { body: response.json() as { accessToken: string; refreshToken: string }, requests: Object.fromEntries([...proxy.stats.count.entries()].sort()) }
+  }
+  const first = await counted((await issue(app, { emailVerified: false })).refreshToken)
+  t.same(first.requests, { GetItem: 1, TransactWriteItems: 1 }, 'the token, then the rotation')
+  t.equal(claimOf(first.body.accessToken), false)
+
+  t.equal((await markVerified(app, USER_ID)).statusCode, 204)
+  const turned = await counted(first.body.refreshToken)
+  t.same(turned.requests, { GetItem: 3, TransactWriteItems: 2 }, 'once per chain: the refused rotation, the marker read, the token again and the rotation again')
+  t.equal(claimOf(turned.body.accessToken), true)
+  const next = await counted(turned.body.refreshToken)
+  t.same(next.requests, { GetItem: 1, TransactWriteItems: 1 }, 'and two again down the verified chain')
+  t.equal(claimOf(next.body.accessToken), true)
 })

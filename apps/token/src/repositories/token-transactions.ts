@@ -16,10 +16,19 @@ export interface RotateInput {
   nowSec: number
   userAgent?: string | undefined
   ip?: string | undefined
+  /**
+   * The chain still says `email_verified` false: the marker's check also asks that no
+   * verification happened since (instead of a read of the marker before every such rotation).
+   */
+  unverified?: boolean
 }
 
-/** Which condition cancelled a rotation; 'conflict' is a concurrent transaction (retry). */
-export type RotateOutcome = { ok: true } | { ok: false; failed: 'token' | 'session' | 'conflict' }
+/**
+ * Which condition cancelled a rotation; 'conflict' is a concurrent transaction (retry).
+ * 'marker': the user's marker refused an unverified chain's rotation: a revoke-all ended the
+ * session, or the address was verified since (read the marker to tell which).
+ */
+export type RotateOutcome = { ok: true } | { ok: false; failed: 'token' | 'session' | 'marker' | 'conflict' }
 
 interface CancellationReason { Code?: string }
 
@@ -122,7 +131,7 @@ export function createTokenTransactions(doc: DynamoDBDocumentClient, tables: Tok
               ConditionCheck: {
                 TableName: tables.sessions,
                 Key: { sessionId: userMarkerKey(input.old.userId) },
-                ConditionExpression: 'attribute_not_exists(revokedBefore) OR revokedBefore < :authTime OR keepSessionId = :sid',
+                ConditionExpression: `(attribute_not_exists(revokedBefore) OR revokedBefore < :authTime OR keepSessionId = :sid)${input.unverified === true ? ' AND attribute_not_exists(emailVerifiedAt)' : ''}`,
                 ExpressionAttributeValues: { ':authTime': input.old.authTime ?? input.old.issuedAt, ':sid': input.old.sessionId },
               },
             },
@@ -133,7 +142,8 @@ export function createTokenTransactions(doc: DynamoDBDocumentClient, tables: Tok
         if ((error as Error).name !== 'TransactionCanceledException') throw error
         const reasons = ((error as { CancellationReasons?: CancellationReason[] }).CancellationReasons ?? [])
         if (reasons[0]?.Code === 'ConditionalCheckFailed') return { ok: false, failed: 'token' }
-        if (reasons[1]?.Code === 'ConditionalCheckFailed' || reasons[3]?.Code === 'ConditionalCheckFailed') return { ok: false, failed: 'session' }
+        if (reasons[1]?.Code === 'ConditionalCheckFailed') return { ok: false, failed: 'session' }
+        if (reasons[3]?.Code === 'ConditionalCheckFailed') return { ok: false, failed: input.unverified === true ? 'marker' : 'session' }
         return { ok: false, failed: 'conflict' }
       }
     },

@@ -97,6 +97,8 @@ export function createRefreshService(deps: RefreshServiceDeps) {
 
   async function rotateOrReplay(request: RefreshRequest, origin: RequestOrigin): Promise<{ pair: TokenPair; replayed: boolean }> {
     const presentedHash = hashToken(request.refreshToken)
+    // Set once the user's marker said the address was verified after this chain's sign-in.
+    let verifiedSince = false
     for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
       const token = await deps.refreshTokens.get(presentedHash)
       if (token === undefined) throw new RefreshTokenError('unknown')
@@ -106,9 +108,10 @@ export function createRefreshService(deps: RefreshServiceDeps) {
       if (token.expiresAt <= now.sec) throw new RefreshTokenError('expired')
 
       const successorToken = generateOpaqueToken()
-      // The address may have been verified since the sign-in: one read by key, only while the
-      // chain still says false (verification never goes back, so a true chain needs no read).
-      const emailVerified = token.emailVerified === true || (await deps.sessions.getMarker(token.userId))?.emailVerifiedAt !== undefined
+      // The address may have been verified since the sign-in. While the chain still says false,
+      // the rotation's check of the user's marker also asks that it was not (no read first);
+      // verification never goes back, so a true chain needs neither.
+      const emailVerified = token.emailVerified === true || verifiedSince
       const successor: RefreshTokenRecord = {
         tokenHash: hashToken(successorToken),
         sessionId: token.sessionId,
@@ -130,8 +133,15 @@ export function createRefreshService(deps: RefreshServiceDeps) {
         nowSec: now.sec,
         userAgent: request.userAgent,
         ip: request.ip,
+        unverified: !emailVerified,
       })
       if (outcome.ok) return { pair: tokenPair(deps.accessTokens, successor, successorToken, now.sec), replayed: false }
+      if (outcome.failed === 'marker') {
+        // Verified since (rotate again, saying so: once per chain), or ended by a revoke-all.
+        if ((await deps.sessions.getMarker(token.userId))?.emailVerifiedAt === undefined) throw await sessionFailure(token, now)
+        verifiedSince = true
+        continue
+      }
       if (outcome.failed === 'session') throw await sessionFailure(token, now)
       // Another request rotated (or is rotating) this token: read it again and follow it.
       await sleep(Math.floor(Math.random() * 10 * attempt) + 5)
