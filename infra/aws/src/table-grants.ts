@@ -3,8 +3,9 @@
  * TransactWriteItems has no IAM action of its own: DynamoDB authorises each item of a transaction
  * by its own action (PutItem, UpdateItem, DeleteItem, ConditionCheckItem), see
  * https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/transaction-apis-iam.html.
- * No Scan, no batch calls and no table administration: a compromised service reads and writes its
- * own items one key at a time and cannot drop, export or reconfigure a table.
+ * No Scan, no batch writes and no table administration: a compromised service reads and writes its
+ * own items by key (identity's sign-in reads two or three keys in one BatchGetItem) and cannot
+ * drop, export or reconfigure a table.
  * infra/aws/test/policies.grant-what-the-code-calls.test.ts checks this list against the code.
  */
 import type { TableV2 } from 'aws-cdk-lib/aws-dynamodb'
@@ -15,7 +16,7 @@ export type Owner = TableDefinition['owner']
 export const OWNERS: readonly Owner[] = ['identity', 'token']
 
 export const SERVICE_ACTIONS: Record<Owner, readonly string[]> = {
-  identity: ['dynamodb:DeleteItem', 'dynamodb:DescribeTable', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'],
+  identity: ['dynamodb:BatchGetItem', 'dynamodb:DeleteItem', 'dynamodb:DescribeTable', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'],
   token: ['dynamodb:ConditionCheckItem', 'dynamodb:DescribeTable', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'],
 }
 

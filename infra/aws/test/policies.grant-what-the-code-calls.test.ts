@@ -119,6 +119,7 @@ const COMMAND_ACTIONS: Record<string, string> = {
   DeleteItemCommand: 'dynamodb:DeleteItem',
   DescribeTableCommand: 'dynamodb:DescribeTable',
   QueryCommand: 'dynamodb:Query',
+  BatchGetCommand: 'dynamodb:BatchGetItem',
 }
 const TRANSACT_ITEM_ACTIONS: Record<string, string> = {
   Put: 'dynamodb:PutItem',
