@@ -6,6 +6,7 @@
 import bcrypt from 'bcrypt'
 import t from 'tap'
 import type { BcryptImpl } from '@gatehouse/crypto'
+import { startRequestWatch } from '@gatehouse/dynamo-local'
 import { buildTestApp, createUser, fakeClock, login } from './helper.ts'
 
 /** Real bcrypt whose compares wait until the test opens the gate: a host saturated on demand. */
@@ -77,4 +78,30 @@ t.test('a login that waited past the deadline is dropped unrun with 503; its acc
   t.same((await Promise.all(answers)).map((res) => res.statusCode).sort(), [200, 503, 503], 'the one that had its turn signs in')
   t.equal(gated.started, 1, 'the dropped compares never ran')
   for (const email of emails) t.equal((await login(app, email)).statusCode, 200, 'and nothing was counted against anyone')
+})
+
+t.test('a login the full line would refuse is refused before any DynamoDB request (issue 20: a fast 503 under a burst)', async (t) => {
+  const gated = gatedBcrypt()
+  const probe = await buildTestApp(t, 'bcrypt-early')
+  const watch = await startRequestWatch(probe.dynamo.endpoint)
+  t.teardown(() => watch.close())
+  const { app } = await buildTestApp(t, 'bcrypt-early-watched', {
+    dynamo: probe.dynamo, now: fakeClock().now, bcrypt: gated,
+    env: { DYNAMODB_ENDPOINT: watch.url, BCRYPT_CONCURRENCY: '1', BCRYPT_QUEUE_MAX: '1', BCRYPT_QUEUE_TIMEOUT_SECONDS: '30' },
+  })
+  const emails = await usersOn(app, 3)
+  const running = login(app, emails[0] as string)
+  const waiting = login(app, emails[1] as string)
+  // Both are in bcrypt's line (one running, one waiting) once the gated compare has started.
+  for (let tries = 0; gated.started === 0 && tries < 200; tries += 1) await new Promise((resolve) => setTimeout(resolve, 10))
+  for (let tries = 0; watch.stats.count.get('BatchGetItem') !== 2 && tries < 200; tries += 1) await new Promise((resolve) => setTimeout(resolve, 10))
+  watch.stats.reset()
+  for (const email of [emails[2] as string, 'nobody@example.com']) {
+    const refused = await login(app, email)
+    t.equal(refused.statusCode, 503, `${email}: refused while the line is full`)
+    t.equal(refused.headers['retry-after'], '1')
+  }
+  t.same(Object.fromEntries(watch.stats.count), {}, 'no DynamoDB request for either, known email or not')
+  gated.open()
+  t.same([(await running).statusCode, (await waiting).statusCode], [200, 200])
 })

@@ -34,6 +34,11 @@ interface Waiter {
 export interface Limiter extends Limited {
   /** Tasks waiting for a slot right now (a metrics gauge reads it). */
   readonly queued: number;
+  /**
+   * Whether a task offered now would be refused at once (the line full, or its wait past the
+   * deadline at the measured pace): callers turn the excess away before doing any other work.
+   */
+  refusesNow(): boolean;
 }
 
 /** Tasks measured before the pace is trusted for admission, and the weight of each new one. */
@@ -106,5 +111,7 @@ export function createLimiter(limit: number, options: LimiterOptions = {}): Limi
       release();
     }
   };
-  return Object.defineProperty(run, 'queued', { get: () => waiting.length }) as Limiter;
+  const refusesNow = (): boolean => running >= limit
+    && (waiting.length >= maxQueue || (maxWaitMs !== undefined && measured >= PACE_SAMPLES && expectedWaitMs() > maxWaitMs));
+  return Object.defineProperties(run, { queued: { get: () => waiting.length }, refusesNow: { value: refusesNow } }) as Limiter;
 }

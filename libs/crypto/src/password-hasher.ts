@@ -41,6 +41,8 @@ export interface PasswordHasher {
   needsRehash(hash: string): boolean;
   /** Hashes and compares waiting for a slot now. */
   readonly queued: number;
+  /** A hash or compare asked for now would be refused unrun (BusyError): the line is full or too slow. */
+  refusesNow(): boolean;
 }
 
 const DEFAULT_COST = 12;
@@ -84,6 +86,8 @@ export function createPasswordHasher(options: PasswordHasherOptions = {}): Passw
     get queued() {
       return limit.queued;
     },
+
+    refusesNow: () => limit.refusesNow(),
 
     async hash(password, signal) {
       if (isPasswordTooLong(password)) throw new PasswordTooLongError(PASSWORD_MAX_BYTES);

@@ -72,10 +72,12 @@ t.test('the queue is capped: one task past it is refused at once, unrun', async 
   const gate = new Promise<void>((resolve) => { open = resolve; });
   const ran: number[] = [];
   const tasks = [0, 1, 2].map((i) => limit(async () => { ran.push(i); await gate; return i; }));
+  t.equal(limit.refusesNow(), true, 'refusesNow says so before anything is offered');
   await t.rejects(limit(async () => { ran.push(3); }), { name: 'BusyError', reason: 'queue-full' });
   open();
   t.same(await Promise.all(tasks), [0, 1, 2], 'the running one and the two in line finish');
   t.same(ran, [0, 1, 2], 'the refused one never ran');
+  t.equal(limit.refusesNow(), false, 'a free slot admits again');
 });
 
 t.test('work waiting past its deadline, or whose caller has gone, leaves the line unrun', async (t) => {
@@ -110,6 +112,7 @@ t.test('once its pace is measured, a task that would wait past the deadline is r
     settled.push('refused');
   }));
   await new Promise((resolve) => setImmediate(resolve));
+  t.equal(limit.refusesNow(), true, 'the pace says the next one would wait too long: refusesNow knows it');
   const refusedAtOnce = settled.filter((outcome) => outcome === 'refused').length;
   t.ok(refusedAtOnce > 0 && refusedAtOnce < 40, `the tail of the line is refused before the slot frees (${refusedAtOnce} of 40), the head is admitted`);
   open();

@@ -7,15 +7,17 @@ import { ErrorCodes } from '@gatehouse/schemas'
  * a fast 503 with Retry-After: under a credential-stuffing burst the excess is turned away at
  * once instead of queueing until every real login times out.
  */
+export const busyUnavailable = (): AppError => new AppError(503, ErrorCodes.SERVICE_UNAVAILABLE, 'Too many sign-ins are being checked right now; try again shortly', {
+  headers: { 'retry-after': '1' },
+})
+
 export function busyAsUnavailable(hasher: PasswordHasher): PasswordHasher {
   const guard = async <T>(work: Promise<T>): Promise<T> => {
     try {
       return await work
     } catch (error) {
       if (!(error instanceof BusyError)) throw error
-      throw new AppError(503, ErrorCodes.SERVICE_UNAVAILABLE, 'Too many sign-ins are being checked right now; try again shortly', {
-        headers: { 'retry-after': '1' },
-      })
+      throw busyUnavailable()
     }
   }
   return {
@@ -26,6 +28,7 @@ export function busyAsUnavailable(hasher: PasswordHasher): PasswordHasher {
     verifyDummy: (password, signal) => guard(hasher.verifyDummy(password, signal)),
     prepareDummy: () => hasher.prepareDummy(),
     needsRehash: (hash) => hasher.needsRehash(hash),
+    refusesNow: () => hasher.refusesNow(),
   }
 }
 

@@ -8,6 +8,7 @@ import type { SecondFactor, SecondFactorProof } from '../mfa/second-factor.ts'
 import type { IdentityMetrics } from './identity-metrics.ts'
 import { settleFailure, type LoginAttempt, type LoginThrottle } from './login-throttle.ts'
 import type { PasswordPolicy } from './password-policy.ts'
+import { busyUnavailable } from './busy-hasher.ts'
 import { createCredentialChecker } from './credential-checker.ts'
 import type { SignedIn } from './sign-in-completion.ts'
 
@@ -114,6 +115,10 @@ export function createUserService(deps: UserServiceDeps) {
   async function verifyCredentials(rawEmail: string, password: string, origin: RequestOrigin, deviceId?: string, newDevice = false, signal?: AbortSignal): Promise<VerifyCredentialsResponse> {
     const email = canonicalEmail(rawEmail)
     const { signIns } = deps.metrics
+    // Under a burst the bcrypt line refuses the excess; refuse it here, before the throttle's
+    // write and the lookups, so a turned-away sign-in costs no DynamoDB request (the same answer
+    // whatever the email, so it reveals nothing).
+    if (hasher.refusesNow()) throw busyUnavailable()
     const attempt = await throttle.begin(email, deviceId, newDevice).catch((error: unknown) => {
       signIns.throttled.inc()
       throw error
