@@ -1,11 +1,11 @@
 import { constantTimeEqual, generateOpaqueToken, hashToken } from '@gatehouse/crypto'
-import type { ExtraTransactItem, RequestOrigin, UsersRepository } from '@gatehouse/dynamo'
+import type { RequestOrigin, UsersRepository } from '@gatehouse/dynamo'
 import { AppError } from '@gatehouse/platform'
 import { ErrorCodes, type MfaChallenge, type MfaMethod, type MfaVerifyResponse, type VerifyCredentialsResponse } from '@gatehouse/schemas'
 import type { AuthenticationResponseJSON, PublicKeyCredentialRequestOptionsJSON } from '@simplewebauthn/server'
 import type { PasskeyService } from '../passkeys/passkey-service.ts'
 import { hashDeviceId, settleAttempt, type LoginAttempt, type LoginThrottle } from '../services/login-throttle.ts'
-import type { SignedIn, SignInMethod } from '../services/sign-in-completion.ts'
+import type { SignedIn, SignInMethod, SignInWrites } from '../services/sign-in-completion.ts'
 import { AMR_BY_METHOD, type SecondFactor, type SecondFactorProof } from './second-factor.ts'
 import type { TicketsRepository } from './tickets-repository.ts'
 
@@ -134,11 +134,12 @@ export function createLoginStep(deps: LoginStepDeps) {
    * Right after a right password: a user without a factor is signed in (the throttle cleared, the
    * device trusted); a user with one gets a ticket, and the attempt stays counted until the code.
    */
-  async function afterPassword(user: { userId: string; scope: string; emailVerified?: boolean; totpEnrolled?: boolean }, attempt: LoginAttempt, deviceId: string | undefined, signInWrites: ExtraTransactItem[] = []): Promise<VerifyCredentialsResponse> {
+  async function afterPassword(user: { userId: string; scope: string; emailVerified?: boolean; totpEnrolled?: boolean }, attempt: LoginAttempt, deviceId: string | undefined, completion?: SignInWrites): Promise<VerifyCredentialsResponse> {
     const factors = await deps.secondFactor.methods(user.userId, user.totpEnrolled)
     if (factors.length === 0) {
-      // The sign-in's event and notice go with the settling (one request).
-      await attempt.succeeded(undefined, signInWrites)
+      // The sign-in's event and notice go with the settling (one request), or on their own after it.
+      const stored = await attempt.succeeded(undefined, completion?.items ?? [])
+      await completion?.committed(stored)
       return { userId: user.userId, scope: user.scope, emailVerified: user.emailVerified === true }
     }
     if (deviceId === undefined) {

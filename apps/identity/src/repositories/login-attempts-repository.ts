@@ -1,3 +1,4 @@
+import { randomInt } from 'node:crypto'
 import type { AttributeValue } from '@aws-sdk/client-dynamodb'
 import { BatchGetCommand, DeleteCommand, GetCommand, PutCommand, TransactWriteCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb'
 import type { ExtraTransactItem } from '@gatehouse/dynamo'
@@ -18,8 +19,38 @@ export interface AttemptRecord {
   rev?: number
 }
 
-/** `stored`: the counter as written (undefined: deleted), so the next write needs no read of its own. */
-export type CompareAndSetResult = { written: true; stored: AttemptRecord | undefined } | { written: false; current: AttemptRecord | undefined }
+/**
+ * `stored`: the counter as written (undefined: deleted), so the next write needs no read of its
+ * own. `conflict`: a concurrent transaction held the item (DynamoDB refuses rather than waits):
+ * nothing was written and the stored item is unknown; read it again and go on.
+ */
+export type CompareAndSetResult =
+  | { written: true; stored: AttemptRecord | undefined }
+  | { written: false; current: AttemptRecord | undefined; conflict?: true }
+
+/**
+ * A fresh revision: random, so a counter deleted and made again (a success, a credential change)
+ * never repeats the revision an older copy holds, and that copy's compare-and-set cannot succeed
+ * against someone else's counter. 2^48 values; only equality is ever asked of it.
+ */
+const newRev = (): number => randomInt(2 ** 48 - 1) + 1
+
+/** A write refused because a concurrent transaction holds the item (as a plain call, or as a transaction's reason). */
+type Reason = { Code?: string; Item?: Record<string, AttributeValue> }
+const isConflict = (error: unknown): boolean => (error as Error).name === 'TransactionConflictException'
+  || ((error as Error).name === 'TransactionCanceledException' && ((error as { CancellationReasons?: Reason[] }).CancellationReasons ?? []).some((reason) => reason.Code === 'TransactionConflict'))
+
+/** Runs a write again (a few times, with jitter) when a concurrent transaction held its item. */
+async function retryingConflicts<T>(write: () => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      return await write()
+    } catch (error) {
+      if (!isConflict(error) || attempt >= 4) throw error
+      await new Promise((resolve) => setTimeout(resolve, 5 * 2 ** attempt * (0.5 + Math.random())))
+    }
+  }
+}
 
 const WRITE_ROUNDS = 5
 
@@ -64,7 +95,7 @@ export function createLoginAttemptsRepository(doc: DynamoDBDocumentClient, table
      */
     async compareAndSet(key: string, previous: AttemptRecord | undefined, next: AttemptRecord | null, alsoWrite: ExtraTransactItem[] = []): Promise<CompareAndSetResult> {
       const condition = { ...unchanged(previous), ReturnValuesOnConditionCheckFailure: 'ALL_OLD' as const }
-      const stored = next === null ? undefined : { key, ...next, rev: (previous?.rev ?? 0) + 1 }
+      const stored = next === null ? undefined : { key, ...next, rev: newRev() }
       const write = stored === undefined
         ? { Delete: { TableName: tableName, Key: { key }, ...condition } }
         : { Put: { TableName: tableName, Item: stored, ...condition } }
@@ -77,15 +108,16 @@ export function createLoginAttemptsRepository(doc: DynamoDBDocumentClient, table
         const name = (error as Error).name
         if (name === 'ConditionalCheckFailedException') return { written: false, current: fromAttributes((error as { Item?: Record<string, AttributeValue> }).Item) }
         // In a transaction the counter's condition is the first item's: its reason carries the stored item.
-        const reason = (error as { CancellationReasons?: { Code?: string; Item?: Record<string, AttributeValue> }[] }).CancellationReasons?.[0]
+        const reason = (error as { CancellationReasons?: Reason[] }).CancellationReasons?.[0]
         if (name === 'TransactionCanceledException' && reason?.Code === 'ConditionalCheckFailed') return { written: false, current: fromAttributes(reason.Item) }
+        if (isConflict(error)) return { written: false, current: undefined, conflict: true }
         throw error
       }
     },
 
     /** The sign-in's other writes when its counter is already gone (a credential change deleted it): one request. */
     async writeAll(items: ExtraTransactItem[]): Promise<void> {
-      if (items.length > 0) await doc.send(new TransactWriteCommand({ TransactItems: items }))
+      if (items.length > 0) await retryingConflicts(() => doc.send(new TransactWriteCommand({ TransactItems: items })))
     },
 
     async reset(key: string): Promise<void> {
@@ -140,7 +172,8 @@ export function createLoginAttemptsRepository(doc: DynamoDBDocumentClient, table
       })).catch((error: unknown) => {
         if ((error as Error).name !== 'ConditionalCheckFailedException') throw error
       })
-      await Promise.all([mark, doc.send(new DeleteCommand({ TableName: tableName, Key: { key: counterKey } }))])
+      // A sign-in settling this counter in a transaction right now refuses the delete for a moment.
+      await Promise.all([mark, retryingConflicts(() => doc.send(new DeleteCommand({ TableName: tableName, Key: { key: counterKey } })))])
     },
   }
 }

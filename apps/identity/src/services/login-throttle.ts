@@ -22,9 +22,10 @@ export interface LoginAttempt {
    * Clears the failure count (the next failure starts from one again) and trusts the device, as
    * of when this attempt began, or of `trustedAt` (epoch ms) when given: a credential change
    * passes its own time so the device that made it stays trusted. `alsoWrite` (the sign-in's
-   * event and notice) is written in the same request.
+   * event and notice) is written in the same request; false when they were not written (their
+   * write failed: the attempt was settled without them, and the caller writes them on its own).
    */
-  succeeded(trustedAt?: number, alsoWrite?: ExtraTransactItem[]): Promise<void>
+  succeeded(trustedAt?: number, alsoWrite?: ExtraTransactItem[]): Promise<boolean>
   /** The password was wrong: one more failure; true when this failure set the lock (a security event). */
   failed(): Promise<boolean>
   /** No answer came (bcrypt refused the work, a read failed): the place is given back, nothing counted. */
@@ -127,6 +128,12 @@ export function createLoginThrottle(options: LoginThrottleOptions) {
       }
       const result = await attempts.compareAndSet(key, current, next, alsoWrite)
       if (result.written) return result.stored
+      if (result.conflict === true) {
+        // Another attempt's transaction held the counter: nothing was written; read it again.
+        fresh = false
+        await pause(round)
+        continue
+      }
       current = result.current
       fresh = true
       if (round > 2) await pause(round)
@@ -166,7 +173,20 @@ export function createLoginThrottle(options: LoginThrottleOptions) {
         // credential change is older than it, so the trust it writes now does not count. Written
         // with the counter's settling, in one request.
         const trust = deviceHash === undefined ? [] : [attempts.trustItem(trustedDeviceKey(email, deviceHash), trustedAt, Math.ceil(now() / 1000) + deviceTrustSeconds)]
-        await release(false, [...trust, ...alsoWrite])
+        if (alsoWrite.length === 0) {
+          await release(false, trust)
+          return true
+        }
+        try {
+          await release(false, [...trust, ...alsoWrite])
+          return true
+        } catch (error) {
+          // A refusal of ours (429) stands; a failed write of the event or notice must not fail
+          // the sign-in: settle without them, and say so.
+          if (error instanceof AppError) throw error
+          await release(false, trust)
+          return false
+        }
       },
       failed: async () => {
         await release(true)

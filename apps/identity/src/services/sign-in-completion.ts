@@ -19,10 +19,13 @@ export interface SignInCompletionDeps {
 
 type SignedInUser = Pick<UserRecord, 'userId' | 'email' | 'firstSignInPending'>
 
-/** A sign-in's writes, prepared: `items` go into the caller's transaction, `committed` runs after it. */
+/**
+ * A sign-in's writes, prepared: `items` go into the caller's transaction, `committed` runs after
+ * it; `stored` false: that transaction went without them, so they are written on their own.
+ */
 export interface SignInWrites {
   items: ExtraTransactItem[]
-  committed: () => Promise<void>
+  committed: (stored: boolean) => Promise<void>
 }
 
 /**
@@ -49,9 +52,11 @@ export function createSignInCompletion(deps: SignInCompletionDeps) {
         userAgent: origin.userAgent ?? null,
       })
       : undefined
+    const items = notice === undefined ? [event.item] : [event.item, notice.item]
     return {
-      items: notice === undefined ? [event.item] : [event.item, notice.item],
-      committed: async () => {
+      items,
+      committed: async (stored) => {
+        if (!stored) await storeAlone(user.userId, items)
         deps.counted()
         event.logged(origin.log)
         if (notice !== undefined) deps.notices.wake()
@@ -64,16 +69,21 @@ export function createSignInCompletion(deps: SignInCompletionDeps) {
     }
   }
 
-  async function signedIn(user: SignedInUser, method: SignInMethod, newDevice: boolean, origin: RequestOrigin): Promise<void> {
-    const writes = prepare(user, method, newDevice, origin)
+  /**
+   * The event and notice in one transaction of their own. The sign-in has happened either way:
+   * the event's log line still carries it; a failure loses the item and the notice, which is
+   * logged, not fatal.
+   */
+  async function storeAlone(userId: string, items: ExtraTransactItem[]): Promise<void> {
     try {
-      await deps.notices.transact(writes.items)
+      await deps.notices.transact(items)
     } catch (error) {
-      // The sign-in has happened either way (its ticket or challenge is spent): the event's log
-      // line still carries it; the item and the notice are lost, which is logged, not fatal.
-      deps.log.error({ err: error, userId: user.userId, event: 'sign_in' }, 'sign-in event and notice could not be stored')
+      deps.log.error({ err: error, userId, event: 'sign_in' }, 'sign-in event and notice could not be stored')
     }
-    await writes.committed()
+  }
+
+  async function signedIn(user: SignedInUser, method: SignInMethod, newDevice: boolean, origin: RequestOrigin): Promise<void> {
+    await prepare(user, method, newDevice, origin).committed(false)
   }
 
   return Object.assign(signedIn, { prepare })

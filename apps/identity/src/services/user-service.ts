@@ -147,12 +147,8 @@ export function createUserService(deps: UserServiceDeps) {
     // factor is signed in only by the code step (login-step.ts), which records it there; for one
     // without, the event and notice are written with the throttle's settling, in one request.
     const completion = deps.signedIn.prepare(user, 'password', !attempt.trustedDevice, origin)
-    const verified = await settleOnError(attempt, deps.loginStep.afterPassword(user, attempt, deviceId, completion.items))
-    if ('mfaRequired' in verified) {
-      signIns.mfa_required.inc()
-      return verified
-    }
-    await completion.committed()
+    const verified = await settleOnError(attempt, deps.loginStep.afterPassword(user, attempt, deviceId, completion))
+    if ('mfaRequired' in verified) signIns.mfa_required.inc()
     return verified
   }
 
