@@ -22,7 +22,6 @@ export {
   type UsersRepository,
   type UserRecord,
   type LoginRecord,
-  type ItemRef,
   type CreateResult,
   type ExtraTransactItem,
 } from './repositories/users.ts'
@@ -37,3 +36,4 @@ export {
   type EventLog,
 } from './repositories/security-events.ts'
 export { coarseIp } from './coarse-ip.ts'
+export { getItemsConsistently, isTransactionConflict, retryingTransactionConflicts, type ItemRef } from './batch-and-conflicts.ts'

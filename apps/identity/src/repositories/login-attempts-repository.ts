@@ -1,7 +1,7 @@
 import { randomInt } from 'node:crypto'
 import type { AttributeValue } from '@aws-sdk/client-dynamodb'
-import { BatchGetCommand, DeleteCommand, GetCommand, PutCommand, TransactWriteCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb'
-import type { ExtraTransactItem } from '@gatehouse/dynamo'
+import { DeleteCommand, GetCommand, PutCommand, TransactWriteCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb'
+import { getItemsConsistently, isTransactionConflict, retryingTransactionConflicts, type ExtraTransactItem } from '@gatehouse/dynamo'
 
 /**
  * One account's login attempt counter. Times are epoch milliseconds except `expiresAt`, which is
@@ -35,24 +35,7 @@ export type CompareAndSetResult =
  */
 const newRev = (): number => randomInt(2 ** 48 - 1) + 1
 
-/** A write refused because a concurrent transaction holds the item (as a plain call, or as a transaction's reason). */
 type Reason = { Code?: string; Item?: Record<string, AttributeValue> }
-const isConflict = (error: unknown): boolean => (error as Error).name === 'TransactionConflictException'
-  || ((error as Error).name === 'TransactionCanceledException' && ((error as { CancellationReasons?: Reason[] }).CancellationReasons ?? []).some((reason) => reason.Code === 'TransactionConflict'))
-
-/** Runs a write again (a few times, with jitter) when a concurrent transaction held its item. */
-async function retryingConflicts<T>(write: () => Promise<T>): Promise<T> {
-  for (let attempt = 1; ; attempt += 1) {
-    try {
-      return await write()
-    } catch (error) {
-      if (!isConflict(error) || attempt >= 4) throw error
-      await new Promise((resolve) => setTimeout(resolve, 5 * 2 ** attempt * (0.5 + Math.random())))
-    }
-  }
-}
-
-const WRITE_ROUNDS = 5
 
 /** The item a failed condition returns comes in DynamoDB's wire form (the document client leaves errors as they are). */
 function fromAttributes(item: Record<string, AttributeValue> | undefined): AttemptRecord | undefined {
@@ -110,14 +93,14 @@ export function createLoginAttemptsRepository(doc: DynamoDBDocumentClient, table
         // In a transaction the counter's condition is the first item's: its reason carries the stored item.
         const reason = (error as { CancellationReasons?: Reason[] }).CancellationReasons?.[0]
         if (name === 'TransactionCanceledException' && reason?.Code === 'ConditionalCheckFailed') return { written: false, current: fromAttributes(reason.Item) }
-        if (isConflict(error)) return { written: false, current: undefined, conflict: true }
+        if (isTransactionConflict(error)) return { written: false, current: undefined, conflict: true }
         throw error
       }
     },
 
     /** The sign-in's other writes when its counter is already gone (a credential change deleted it): one request. */
     async writeAll(items: ExtraTransactItem[]): Promise<void> {
-      if (items.length > 0) await retryingConflicts(() => doc.send(new TransactWriteCommand({ TransactItems: items })))
+      if (items.length > 0) await retryingTransactionConflicts(() => doc.send(new TransactWriteCommand({ TransactItems: items })))
     },
 
     async reset(key: string): Promise<void> {
@@ -142,17 +125,7 @@ export function createLoginAttemptsRepository(doc: DynamoDBDocumentClient, table
      */
     async isTrusted(key: string, changedKey: string, nowSeconds: number): Promise<boolean> {
       // Both items in one consistent BatchGetItem: one request, not two.
-      let pending: Record<string, unknown>[] = [{ key }, { key: changedKey }]
-      const found = new Map<string, Record<string, unknown>>()
-      for (let round = 0; pending.length > 0; round += 1) {
-        if (round === WRITE_ROUNDS) throw new Error('LoginAttempts: BatchGetItem kept leaving keys unprocessed')
-        if (round > 0) await new Promise((resolve) => setTimeout(resolve, 20 * 2 ** round))
-        const answer = await doc.send(new BatchGetCommand({ RequestItems: { [tableName]: { Keys: pending, ConsistentRead: true } } }))
-        for (const item of answer.Responses?.[tableName] ?? []) found.set(item['key'] as string, item)
-        pending = answer.UnprocessedKeys?.[tableName]?.Keys ?? []
-      }
-      const trust = found.get(key)
-      const changed = found.get(changedKey)
+      const [trust, changed] = await getItemsConsistently(doc, [{ tableName, key: { key } }, { tableName, key: { key: changedKey } }])
       if (trust === undefined || Number(trust['expiresAt']) <= nowSeconds) return false
       return changed === undefined || Number(trust['trustedAt'] ?? 0) >= Number(changed['changedAt'])
     },
@@ -173,7 +146,7 @@ export function createLoginAttemptsRepository(doc: DynamoDBDocumentClient, table
         if ((error as Error).name !== 'ConditionalCheckFailedException') throw error
       })
       // A sign-in settling this counter in a transaction right now refuses the delete for a moment.
-      await Promise.all([mark, retryingConflicts(() => doc.send(new DeleteCommand({ TableName: tableName, Key: { key: counterKey } })))])
+      await Promise.all([mark, retryingTransactionConflicts(() => doc.send(new DeleteCommand({ TableName: tableName, Key: { key: counterKey } })))])
     },
   }
 }

@@ -1,4 +1,5 @@
 import { TransactWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb'
+import { retryingTransactionConflicts } from '@gatehouse/dynamo'
 import type { RefreshTokenRecord } from './refresh-tokens-repository.ts'
 import { userMarkerKey, type SessionRecord } from './sessions-repository.ts'
 
@@ -71,21 +72,20 @@ export function createTokenTransactions(doc: DynamoDBDocumentClient, tables: Tok
         { Put: { TableName: tables.refreshTokens, Item: token, ConditionExpression: 'attribute_not_exists(tokenHash)' } },
         ...counter,
       ]
-      for (let attempt = 1; ; attempt += 1) {
+      // The marker is shared with the user's rotations (their revoke-all check) and other
+      // sign-ins: one in flight refuses ours for a moment, so a conflict is tried again.
+      return retryingTransactionConflicts(async () => {
         try {
           await doc.send(new TransactWriteCommand({ TransactItems: items }))
           return true
         } catch (error) {
-          if ((error as Error).name !== 'TransactionCanceledException') throw error
-          const reasons = (error as { CancellationReasons?: CancellationReason[] }).CancellationReasons ?? []
+          const reasons = (error as { name?: string; CancellationReasons?: CancellationReason[] }).CancellationReasons ?? []
           // Only the count's condition failed (the session and token ids are fresh and random).
-          if (counter.length > 0 && reasons[2]?.Code === 'ConditionalCheckFailed' && reasons.slice(0, 2).every((reason) => reason.Code !== 'ConditionalCheckFailed')) return false
-          // The marker is shared with the user's rotations (their revoke-all check) and other
-          // sign-ins: one in flight refuses ours for a moment (DynamoDB does not wait). Again, with jitter.
-          if (!reasons.some((reason) => reason.Code === 'TransactionConflict') || attempt >= 5) throw error
-          await new Promise((resolve) => setTimeout(resolve, 5 * 2 ** attempt * (0.5 + Math.random())))
+          const countOnly = counter.length > 0 && reasons[2]?.Code === 'ConditionalCheckFailed' && reasons.slice(0, 2).every((reason) => reason.Code !== 'ConditionalCheckFailed')
+          if ((error as Error).name === 'TransactionCanceledException' && countOnly) return false
+          throw error
         }
-      }
+      }, 5)
     },
 
     /**

@@ -1,5 +1,6 @@
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb'
-import { BatchGetCommand, GetCommand, QueryCommand, TransactWriteCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb'
+import { GetCommand, QueryCommand, TransactWriteCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb'
+import { getItemsConsistently, type ItemRef } from '../batch-and-conflicts.ts'
 import { EMAIL_INDEX, SIGNUP_INDEX, SIGNUP_SHARDS } from '../tables.ts'
 
 /** A user item in the Users table. */
@@ -32,15 +33,6 @@ export interface DisabledMark {
 
 /** An extra TransactWriteItems entry written with the user (its verification token and mail). */
 export type ExtraTransactItem = NonNullable<ConstructorParameters<typeof TransactWriteCommand>[0]['TransactItems']>[number]
-
-/** One item of another table, by its full key: read beside a user (`getByIdWith`). */
-export interface ItemRef {
-  tableName: string
-  key: Record<string, string>
-}
-
-/** Rounds of a BatchGetItem that DynamoDB answered only in part (throttled keys come back unprocessed). */
-const BATCH_ROUNDS = 5
 
 /** What login needs, as the email GSI projects it. */
 export type LoginRecord = Pick<UserRecord, 'userId' | 'passwordHash' | 'scope'>
@@ -158,27 +150,13 @@ export function createUsersRepository(doc: DynamoDBDocumentClient, tableName: st
 
     /**
      * The user and one more item (sign-in's TOTP factor), both read consistently in one
-     * BatchGetItem: one request where two GetItems were. Keys DynamoDB leaves unprocessed are
-     * asked for again, with a growing pause.
+     * BatchGetItem: one request where two GetItems were.
      */
     async getByIdWith(userId: string, other: ItemRef): Promise<{ user: UserRecord | undefined; other: Record<string, unknown> | undefined }> {
-      type Keys = Record<string, { Keys: Record<string, unknown>[]; ConsistentRead: true }>
-      let pending: Keys = { [tableName]: { Keys: [{ userId }], ConsistentRead: true } }
-      pending[other.tableName] = { Keys: [other.key], ConsistentRead: true }
-      const found: Record<string, Record<string, unknown>[]> = {}
-      for (let round = 0; Object.keys(pending).length > 0; round += 1) {
-        if (round === BATCH_ROUNDS) throw new Error('Users: BatchGetItem kept leaving keys unprocessed')
-        if (round > 0) await new Promise((resolve) => setTimeout(resolve, 20 * 2 ** round))
-        const answer = await doc.send(new BatchGetCommand({ RequestItems: pending }))
-        for (const [table, items] of Object.entries(answer.Responses ?? {})) (found[table] ??= []).push(...items)
-        pending = Object.fromEntries(Object.entries(answer.UnprocessedKeys ?? {})
-          .filter(([, request]) => (request.Keys?.length ?? 0) > 0)
-          .map(([table, request]) => [table, { Keys: request.Keys ?? [], ConsistentRead: true as const }]))
-      }
-      const item = found[tableName]?.[0]
+      const [item, found] = await getItemsConsistently(doc, [{ tableName, key: { userId } }, other])
       // Guard items share the table; only real users carry an email.
       const user = item === undefined || typeof item['email'] !== 'string' ? undefined : (item as unknown as UserRecord)
-      return { user, other: found[other.tableName]?.[0] }
+      return { user, other: found }
     },
 
     /**
